@@ -192,15 +192,17 @@ struct rtdm_fd {
 	struct file *file;
 	int minor;
 	int oflags;		/* open flags until the file exists */
-	unsigned long state;	/* RTDM_FD_CLOSED: close handler ran */
+	unsigned long state;	/* RTDM_FD_* bits */
 	refcount_t refs;	/* 1 while open + 1 per handler in progress */
 	pid_t owner;		/* tgid of the opener, for status output */
 	char comm[TASK_COMM_LEN];
 	struct list_head next;	/* on the device's open fd list */
 	void *mmap_req;		/* rtdm_mmap_to_user() in progress */
+	struct rtdm_backend_fd backend;
 };
 
-#define RTDM_FD_CLOSED		0
+#define RTDM_FD_CLOSED		0	/* state bits */
+#define RTDM_FD_BACKEND		1	/* bound to the backend */
 
 struct rtdm_dev_context {
 	struct rtdm_fd fd;

@@ -109,6 +109,23 @@ void rtdm_fd_unlock(struct rtdm_fd *fd)
 }
 EXPORT_SYMBOL_GPL(rtdm_fd_unlock);
 
+/* Bind/unbind the file to the backend (e.g. EVL's file table). */
+static int backend_open(struct rtdm_fd *fd)
+{
+	int ret = rtdm_backend_fd_open(fd);
+
+	if (!ret)
+		set_bit(RTDM_FD_BACKEND, &fd->state);
+
+	return ret;
+}
+
+static void backend_release(struct rtdm_fd *fd)
+{
+	if (test_and_clear_bit(RTDM_FD_BACKEND, &fd->state))
+		rtdm_backend_fd_release(fd);
+}
+
 /* Run the driver's close handler, once. */
 static void close_fd(struct rtdm_fd *fd)
 {
@@ -257,19 +274,27 @@ static int rtdm_fop_open(struct inode *inode, struct file *filp)
 	filp->private_data = ctx;
 	stream_open(inode, filp);
 
+	ret = backend_open(&ctx->fd);
+	if (ret)
+		goto fail;
+
 	if (ctx->fd.ops->open) {
 		ret = ctx->fd.ops->open(&ctx->fd, filp->f_flags);
 		if (ret) {
-			filp->private_data = NULL;
-			kfree(ctx);
-			rtdm_put_device(dev);
-			return ret;
+			backend_release(&ctx->fd);
+			goto fail;
 		}
 	}
 
 	link_context(ctx);
 
 	return 0;
+fail:
+	filp->private_data = NULL;
+	kfree(ctx);
+	rtdm_put_device(dev);
+
+	return ret;
 }
 
 /*
@@ -294,6 +319,7 @@ static int rtdm_fop_release(struct inode *inode, struct file *filp)
 	struct rtdm_dev_context *ctx = filp->private_data;
 
 	close_fd(&ctx->fd);
+	backend_release(&ctx->fd);
 	rtdm_fd_put(&ctx->fd);
 
 	return 0;
@@ -408,6 +434,7 @@ const struct file_operations rtdm_fops = {
 	.poll = rtdm_fop_poll,
 	.mmap = rtdm_fop_mmap,
 	.llseek = no_llseek,
+	RTDM_BACKEND_FOPS
 };
 
 /* ------------------------------------------------------------------ */
@@ -460,6 +487,14 @@ static int rtdm_create_socket(const struct rtdm_socket_req *req)
 	}
 
 	ctx->fd.file = filp;
+	ret = backend_open(&ctx->fd);
+	if (ret) {
+		/* release() closes the fd and drops the context */
+		put_unused_fd(ufd);
+		fput(filp);
+		return ret;
+	}
+
 	fd_install(ufd, filp);
 
 	return ufd;

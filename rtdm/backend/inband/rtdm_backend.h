@@ -137,6 +137,28 @@ typedef struct rtdm_nrtsig {
 	void *arg;
 } rtdm_nrtsig_t;
 
+/*
+ * The seam with the fd layer: per-fd backend state, the hooks run when an
+ * RTDM file is created and released, and extra file operations (an evl
+ * backend binds files to EVL here and adds the oob_* handlers). The inband
+ * backend serves everything through the regular file operations.
+ */
+struct rtdm_backend_fd {
+};
+
+#define RTDM_BACKEND_FOPS
+
+struct rtdm_fd;
+
+static inline int rtdm_backend_fd_open(struct rtdm_fd *fd)
+{
+	return 0;
+}
+
+static inline void rtdm_backend_fd_release(struct rtdm_fd *fd)
+{
+}
+
 /* The selector a select handler receives: the poll() request in progress. */
 struct rtdm_selector {
 	struct file *file;
