@@ -292,7 +292,7 @@ static inline void rtdm_toseq_init(rtdm_toseq_t *timeout_seq,
 
 #define RTDM_TASK_LOWEST_PRIORITY	0
 #define RTDM_TASK_HIGHEST_PRIORITY	99
-#define RTDM_TASK_RAISE_PRIORITY	(+1)
+#define RTDM_TASK_RAISE_PRIORITY	1
 #define RTDM_TASK_LOWER_PRIORITY	(-1)
 
 typedef void (*rtdm_task_proc_t)(void *arg);
@@ -491,12 +491,12 @@ ssize_t rtdm_get_iov_flatlen(struct iovec *iov, int iovlen);
 /* From an ioctl handler: map kmalloc'ed or vmalloc'ed memory. */
 int rtdm_mmap_to_user(struct rtdm_fd *fd, void *src_addr, size_t len,
 		      int prot, void **pptr,
-		      struct vm_operations_struct *vm_ops,
+		      const struct vm_operations_struct *vm_ops,
 		      void *vm_private_data);
 /* From an ioctl handler: map physical I/O memory. */
 int rtdm_iomap_to_user(struct rtdm_fd *fd, phys_addr_t src_addr, size_t len,
 		       int prot, void **pptr,
-		       struct vm_operations_struct *vm_ops,
+		       const struct vm_operations_struct *vm_ops,
 		       void *vm_private_data);
 int rtdm_munmap(void *ptr, size_t len);
 /* From an mmap handler: map the vma onto kernel memory. */

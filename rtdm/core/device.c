@@ -15,8 +15,10 @@
 #include "internal.h"
 
 struct class *rtdm_class;
+/* Serialises registration, open-time lookups and the device list. */
 DEFINE_MUTEX(rtdm_dev_lock);
 LIST_HEAD(rtdm_device_list);
+/* Protects the open fd lists of the devices. */
 DEFINE_SPINLOCK(rtdm_fd_list_lock);
 
 static bool is_named(struct rtdm_driver *drv)

@@ -139,7 +139,7 @@ struct rtdm_mmap_req {
 	struct task_struct *task;
 	void *va;
 	phys_addr_t pa;
-	struct vm_operations_struct *vm_ops;
+	const struct vm_operations_struct *vm_ops;
 	void *vm_private_data;
 };
 
@@ -205,7 +205,7 @@ static int do_mmap_to_user(struct rtdm_fd *fd, struct rtdm_mmap_req *req,
 
 int rtdm_mmap_to_user(struct rtdm_fd *fd, void *src_addr, size_t len,
 		      int prot, void **pptr,
-		      struct vm_operations_struct *vm_ops,
+		      const struct vm_operations_struct *vm_ops,
 		      void *vm_private_data)
 {
 	struct rtdm_mmap_req req = {
@@ -223,7 +223,7 @@ EXPORT_SYMBOL_GPL(rtdm_mmap_to_user);
 
 int rtdm_iomap_to_user(struct rtdm_fd *fd, phys_addr_t src_addr, size_t len,
 		       int prot, void **pptr,
-		       struct vm_operations_struct *vm_ops,
+		       const struct vm_operations_struct *vm_ops,
 		       void *vm_private_data)
 {
 	struct rtdm_mmap_req req = {

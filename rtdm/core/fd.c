@@ -142,22 +142,23 @@ static void close_fd(struct rtdm_fd *fd)
 
 #define DISPATCH(fd, rt, op, fallback_err, ...)				\
 ({									\
-	typeof((fd)->ops->op##_rt) __first, __second;			\
+	struct rtdm_fd *__fd = (fd);					\
+	typeof(__fd->ops->op##_rt) __first, __second;			\
 	long __ret;							\
 									\
 	if (rt) {							\
-		__first = (fd)->ops->op##_rt;				\
-		__second = (fd)->ops->op##_nrt;				\
+		__first = __fd->ops->op##_rt;				\
+		__second = __fd->ops->op##_nrt;				\
 	} else {							\
-		__first = (fd)->ops->op##_nrt;				\
-		__second = (fd)->ops->op##_rt;				\
+		__first = __fd->ops->op##_nrt;				\
+		__second = __fd->ops->op##_rt;				\
 	}								\
-	if (!__first && !__second)					\
+	if (!__first && !__second) {					\
 		__ret = (fallback_err);					\
-	else {								\
-		__ret = __first ? __first(fd, ##__VA_ARGS__) : -ENOSYS;	\
+	} else {							\
+		__ret = __first ? __first(__fd, ##__VA_ARGS__) : -ENOSYS;\
 		if (__ret == -ENOSYS && __second)			\
-			__ret = __second(fd, ##__VA_ARGS__);		\
+			__ret = __second(__fd, ##__VA_ARGS__);		\
 	}								\
 	__ret;								\
 })
@@ -206,7 +207,7 @@ static int msg_ioctl(struct rtdm_fd *fd, void __user *arg, bool rt,
 	if (copy_from_user(&args, uargs, sizeof(args)))
 		return -EFAULT;
 
-	umsg = (struct user_msghdr __user *)args.msg;
+	umsg = args.msg;
 	if (copy_from_user(&msg, umsg, sizeof(msg)))
 		return -EFAULT;
 

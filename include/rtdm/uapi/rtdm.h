@@ -10,6 +10,14 @@
 #include <linux/types.h>
 #include <linux/ioctl.h>
 
+/* User pointers inside argument blocks (checked by sparse in the kernel). */
+#ifdef __KERNEL__
+#include <linux/compiler.h>
+#define __rtdm_user __user
+#else
+#define __rtdm_user
+#endif
+
 #define RTDM_API_VER			9
 #define RTDM_API_MIN_COMPAT_VER		9
 
@@ -67,24 +75,24 @@ struct sockaddr;
 struct _rtdm_getsockopt_args {
 	int level;
 	int optname;
-	void *optval;
-	__u32 *optlen;
+	void __rtdm_user *optval;
+	__u32 __rtdm_user *optlen;
 };
 
 struct _rtdm_setsockopt_args {
 	int level;
 	int optname;
-	const void *optval;
+	const void __rtdm_user *optval;
 	__u32 optlen;
 };
 
 struct _rtdm_getsockaddr_args {
-	struct sockaddr *addr;
-	__u32 *addrlen;
+	struct sockaddr __rtdm_user *addr;
+	__u32 __rtdm_user *addrlen;
 };
 
 struct _rtdm_setsockaddr_args {
-	const struct sockaddr *addr;
+	const struct sockaddr __rtdm_user *addr;
 	__u32 addrlen;
 };
 
@@ -106,7 +114,7 @@ struct _rtdm_setsockaddr_args {
  * @msg points to a struct msghdr.
  */
 struct _rtdm_msg_args {
-	void *msg;
+	void __rtdm_user *msg;
 	int flags;
 	int reserved;
 	__s64 bytes;
