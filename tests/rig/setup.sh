@@ -182,6 +182,19 @@ if [ ! -f "$arm64_dir/.done" ]; then
 	touch "$d/.done"
 fi
 
+# --- 5b. checkpatch.pl (from Debian's linux-source) -------------------------
+cp_dir="$CACHE/checkpatch"
+if [ ! -f "$cp_dir/.done" ]; then
+	rm -rf "$cp_dir"; mkdir -p "$cp_dir"
+	deb=$(fetch_deb linux-source-6.1)
+	dpkg-deb --fsys-tarfile "$deb" | tar -xO --wildcards './usr/src/linux-source-6.1.tar.xz' |
+		tar -xJ -C "$cp_dir" --strip-components=1 --wildcards \
+			'linux-source-6.1/scripts/checkpatch.pl' 'linux-source-6.1/scripts/spelling.txt' \
+			'linux-source-6.1/scripts/const_structs.checkpatch'
+	rm -f "$deb"
+	touch "$cp_dir/.done"
+fi
+
 # --- 6. env file --------------------------------------------------------------
 X86_IMG="$CACHE/img-$ABI_X86-amd64"
 RT_IMG="$CACHE/img-$ABI_X86-rt-amd64"
@@ -189,6 +202,7 @@ tmp=$(mktemp "$CACHE/env.json.XXXXXX")
 cat >"$tmp" <<EOF
 {
   "cache": "$CACHE",
+  "checkpatch": "$cp_dir/scripts/checkpatch.pl",
   "targets": {
     "x86": {
       "abi": "$ABI_X86", "krel": "$ABI_X86-amd64", "arch": "x86", "cross_compile": "",
@@ -233,7 +247,7 @@ for p in "$X86_IMG/vmlinux" "$RT_IMG/vmlinux" "$armhf_dir/sabrelite.dtb" "$armhf
 	 "$armhf_dir/root/boot/vmlinuz-$ABI_ARMHF-armmp" \
 	 "/usr/src/linux-headers-$ABI_X86-amd64/Makefile" "/usr/src/linux-headers-$ABI_X86-rt-amd64/Makefile" \
 	 "$armhf_dir/hdr/usr/src/linux-headers-$ABI_ARMHF-armmp/Makefile" \
-	 "$arm64_dir/hdr/usr/src/linux-headers-$ABI_ARM64-arm64/Makefile"; do
+	 "$arm64_dir/hdr/usr/src/linux-headers-$ABI_ARM64-arm64/Makefile" "$cp_dir/scripts/checkpatch.pl"; do
 	[ -e "$p" ] || die "missing $p (remove $CACHE to rebuild the cache)"
 done
 

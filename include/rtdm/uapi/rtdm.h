@@ -10,12 +10,14 @@
 #include <linux/types.h>
 #include <linux/ioctl.h>
 
-/* User pointers inside argument blocks (checked by sparse in the kernel). */
+/*
+ * User pointers inside argument blocks are marked __user for sparse in the
+ * kernel; the mark means nothing to user space.
+ */
 #ifdef __KERNEL__
 #include <linux/compiler.h>
-#define __rtdm_user __user
-#else
-#define __rtdm_user
+#elif !defined(__user)
+#define __user
 #endif
 
 #define RTDM_API_VER			9
@@ -75,24 +77,24 @@ struct sockaddr;
 struct _rtdm_getsockopt_args {
 	int level;
 	int optname;
-	void __rtdm_user *optval;
-	__u32 __rtdm_user *optlen;
+	void __user *optval;
+	__u32 __user *optlen;
 };
 
 struct _rtdm_setsockopt_args {
 	int level;
 	int optname;
-	const void __rtdm_user *optval;
+	const void __user *optval;
 	__u32 optlen;
 };
 
 struct _rtdm_getsockaddr_args {
-	struct sockaddr __rtdm_user *addr;
-	__u32 __rtdm_user *addrlen;
+	struct sockaddr __user *addr;
+	__u32 __user *addrlen;
 };
 
 struct _rtdm_setsockaddr_args {
-	const struct sockaddr __rtdm_user *addr;
+	const struct sockaddr __user *addr;
 	__u32 addrlen;
 };
 
@@ -114,7 +116,7 @@ struct _rtdm_setsockaddr_args {
  * @msg points to a struct msghdr.
  */
 struct _rtdm_msg_args {
-	void __rtdm_user *msg;
+	void __user *msg;
 	int flags;
 	int reserved;
 	__s64 bytes;
