@@ -369,6 +369,85 @@ void rtdm_sem_up(rtdm_sem_t *sem);
 int rtdm_sem_select(rtdm_sem_t *sem, rtdm_selector_t *selector,
 		    enum rtdm_selecttype type, unsigned int fd_index);
 
+/*
+ * Condition wait queues (Xenomai 3's rtdm_waitqueue). The queue's lock,
+ * taken with rtdm_waitqueue_lock(wq, ctx) and released with
+ * rtdm_waitqueue_unlock(wq, ctx) (irqsave semantics, provided by the
+ * backend header), guards the waiters and the caller's condition: change
+ * the condition and wake the waiters with the lock held, and test it in
+ * rtdm_timedwait_condition_locked(), which sleeps with the lock dropped.
+ *
+ * Real-time and in-band tasks may both wait. A wait returns 0 once the
+ * condition holds, or -ETIMEDOUT, -EWOULDBLOCK (negative timeout),
+ * -EINTR (signal, rtdm_task_unblock() or rtdm_waitqueue_flush()) or
+ * -EIDRM (rtdm_waitqueue_destroy()). Waiting requires a context that may
+ * sleep: interrupts enabled when the lock was taken.
+ */
+void rtdm_waitqueue_init(rtdm_waitqueue_t *wq);
+/* Wakes every waiter with -EIDRM; later waits fail with -EIDRM. Unlocked. */
+void rtdm_waitqueue_destroy(rtdm_waitqueue_t *wq);
+/*
+ * Lock held: sleep once, until woken (0), a signal (-EINTR) or the
+ * timeout; @toseq, if not NULL, holds the deadline of a positive timeout.
+ */
+int rtdm_timedwait_locked(rtdm_waitqueue_t *wq, nanosecs_rel_t timeout,
+			  rtdm_toseq_t *toseq);
+/*
+ * Lock held: wake the most urgent waiter, all waiters, or all waiters
+ * with -EINTR. Poll waiters are woken too. True if a task was woken.
+ */
+bool rtdm_waitqueue_signal(rtdm_waitqueue_t *wq);
+bool rtdm_waitqueue_broadcast(rtdm_waitqueue_t *wq);
+bool rtdm_waitqueue_flush(rtdm_waitqueue_t *wq);
+/*
+ * For select handlers: bind @wq to @selector for @type, @ready telling
+ * whether the driver's condition for @type holds now.
+ */
+void rtdm_waitqueue_select(rtdm_waitqueue_t *wq, rtdm_selector_t *selector,
+			   enum rtdm_selecttype type, bool ready);
+/*
+ * For the poll() method of a plain Linux file a driver serves beside its
+ * RTDM devices (e.g. a companion character device): wake-ups of @wq
+ * re-run the poll; the driver computes the mask itself.
+ */
+void rtdm_waitqueue_poll_wait(rtdm_waitqueue_t *wq, struct file *filp,
+			      struct poll_table_struct *pt);
+
+#define rtdm_timedwait_condition_locked(__wq, __cond, __timeout, __toseq) \
+({									\
+	nanosecs_rel_t __rtdm_to = (__timeout);				\
+	rtdm_toseq_t __rtdm_seq, *__rtdm_ts = (__toseq);		\
+	int __rtdm_ret = 0;						\
+									\
+	if (!__rtdm_ts && __rtdm_to > 0) {				\
+		rtdm_toseq_init(&__rtdm_seq, __rtdm_to);		\
+		__rtdm_ts = &__rtdm_seq;				\
+	}								\
+	while (!__rtdm_ret && !(__cond))				\
+		__rtdm_ret = rtdm_timedwait_locked(__wq, __rtdm_to,	\
+						   __rtdm_ts);		\
+	__rtdm_ret;							\
+})
+
+#define rtdm_wait_condition_locked(__wq, __cond)			\
+	rtdm_timedwait_condition_locked(__wq, __cond, 0, NULL)
+
+#define rtdm_timedwait_condition(__wq, __cond, __timeout, __toseq)	\
+({									\
+	rtdm_waitqueue_t *__rtdm_wq = (__wq);				\
+	rtdm_lockctx_t __rtdm_ctx;					\
+	int __rtdm_wret;						\
+									\
+	rtdm_waitqueue_lock(__rtdm_wq, __rtdm_ctx);			\
+	__rtdm_wret = rtdm_timedwait_condition_locked(__rtdm_wq, __cond, \
+						      __timeout, __toseq); \
+	rtdm_waitqueue_unlock(__rtdm_wq, __rtdm_ctx);			\
+	__rtdm_wret;							\
+})
+
+#define rtdm_wait_condition(__wq, __cond)				\
+	rtdm_timedwait_condition(__wq, __cond, 0, NULL)
+
 /* Priority-inheriting, non-recursive; task context only. */
 void rtdm_mutex_init(rtdm_mutex_t *mutex);
 void rtdm_mutex_destroy(rtdm_mutex_t *mutex);
@@ -419,7 +498,10 @@ typedef void (*rtdm_nrtsig_handler_t)(rtdm_nrtsig_t *nrt_sig, void *arg);
 int rtdm_nrtsig_init(rtdm_nrtsig_t *nrt_sig, rtdm_nrtsig_handler_t handler,
 		     void *arg);
 void rtdm_nrtsig_destroy(rtdm_nrtsig_t *nrt_sig);
-/* Callable from any context, interrupts included. */
+/*
+ * Callable from any context, interrupts included; the handler runs later,
+ * in-band. On the inband backend it runs in task context.
+ */
 void rtdm_nrtsig_pend(rtdm_nrtsig_t *nrt_sig);
 void rtdm_schedule_nrt_work(struct work_struct *lostage_work);
 

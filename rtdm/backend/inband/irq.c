@@ -4,11 +4,13 @@
  *
  * RTDM interrupt handlers are requested with IRQF_NO_THREAD: they run in
  * hard interrupt context, never in a threaded handler, on PREEMPT_RT too.
- * nrt signals are irq_works: on PREEMPT_RT they run in the irq_work
- * kthread, on other kernels from the irq_work interrupt, in-band in both.
+ * nrt signals are work items queued on the high-priority system workqueue
+ * (queue_work() is safe from hard interrupt context on PREEMPT_RT too):
+ * their handlers run in task context, in-band, and may sleep. Pending a
+ * signal again before its handler ran runs the handler once.
  */
 #include <linux/interrupt.h>
-#include <linux/irq_work.h>
+#include <linux/workqueue.h>
 #include <linux/seq_file.h>
 #include "inband.h"
 
@@ -103,7 +105,7 @@ void rtdm_backend_show_irqs(struct seq_file *m)
 	mutex_unlock(&irq_list_lock);
 }
 
-static void nrtsig_trampoline(struct irq_work *work)
+static void nrtsig_trampoline(struct work_struct *work)
 {
 	rtdm_nrtsig_t *nrt_sig = container_of(work, rtdm_nrtsig_t, work);
 
@@ -116,7 +118,7 @@ int rtdm_nrtsig_init(rtdm_nrtsig_t *nrt_sig, rtdm_nrtsig_handler_t handler,
 	if (!handler)
 		return -EINVAL;
 
-	init_irq_work(&nrt_sig->work, nrtsig_trampoline);
+	INIT_WORK(&nrt_sig->work, nrtsig_trampoline);
 	nrt_sig->handler = handler;
 	nrt_sig->arg = arg;
 
@@ -126,13 +128,13 @@ EXPORT_SYMBOL_GPL(rtdm_nrtsig_init);
 
 void rtdm_nrtsig_destroy(rtdm_nrtsig_t *nrt_sig)
 {
-	irq_work_sync(&nrt_sig->work);
+	cancel_work_sync(&nrt_sig->work);
 }
 EXPORT_SYMBOL_GPL(rtdm_nrtsig_destroy);
 
 void rtdm_nrtsig_pend(rtdm_nrtsig_t *nrt_sig)
 {
-	irq_work_queue(&nrt_sig->work);
+	queue_work(system_highpri_wq, &nrt_sig->work);
 }
 EXPORT_SYMBOL_GPL(rtdm_nrtsig_pend);
 

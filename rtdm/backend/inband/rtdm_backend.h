@@ -20,6 +20,7 @@
 #include <linux/sched/rt.h>
 #include <linux/spinlock.h>
 #include <linux/wait.h>
+#include <linux/workqueue.h>
 
 #define RTDM_BACKEND_NAME	"inband"
 
@@ -83,6 +84,21 @@ typedef struct rtdm_sem {
 } rtdm_sem_t;
 
 /*
+ * Condition wait queue: waiters and the caller's condition are guarded
+ * by the raw lock of @wq (rtdm_waitqueue_lock()).
+ */
+typedef struct rtdm_waitqueue {
+	struct rtdm_bwq wq;
+	bool destroyed;
+	struct rtdm_pollwq poll;
+} rtdm_waitqueue_t;
+
+#define rtdm_waitqueue_lock(__wq, __ctx)	\
+	raw_spin_lock_irqsave(&(__wq)->wq.lock, __ctx)
+#define rtdm_waitqueue_unlock(__wq, __ctx)	\
+	raw_spin_unlock_irqrestore(&(__wq)->wq.lock, __ctx)
+
+/*
  * rt_mutex for priority inheritance; timed lockers cannot queue on an
  * rt_mutex from a module (no exported timed lock) and wait on @waiters
  * for an unlock instead.
@@ -132,7 +148,7 @@ typedef struct rtdm_irq {
 } rtdm_irq_t;
 
 typedef struct rtdm_nrtsig {
-	struct irq_work work;
+	struct work_struct work;
 	void (*handler)(struct rtdm_nrtsig *nrt_sig, void *arg);
 	void *arg;
 } rtdm_nrtsig_t;

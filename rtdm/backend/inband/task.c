@@ -191,41 +191,43 @@ int rtdm_task_set_period(rtdm_task_t *task, nanosecs_abs_t start_date,
 }
 EXPORT_SYMBOL_GPL(rtdm_task_set_period);
 
+/*
+ * Wait for the next release point. A wake-up later than the release point
+ * by less than a period still serves it (0); one or more whole periods
+ * late, the missed release points are skipped, counted in *overruns_r, and
+ * -ETIMEDOUT is returned.
+ */
 int rtdm_task_wait_period(unsigned long *overruns_r)
 {
 	rtdm_task_t *task = rtdm_task_current();
-	ktime_t now, late;
-	u64 missed;
+	ktime_t now, delta;
+	u64 overruns = 0;
 	int ret;
 
 	if (!task || !task->period)
 		return -EWOULDBLOCK;
 
 	now = ktime_get();
-	if (ktime_after(now, task->next)) {
-		/* Release point(s) already passed: overrun. */
-		missed = div64_u64(ktime_sub(now, task->next),
-				   task->period) + 1;
-		task->next = ktime_add(task->next, missed * task->period);
-		task->overruns += missed;
-		if (overruns_r)
-			*overruns_r = missed;
-		return -ETIMEDOUT;
+	if (ktime_before(now, task->next)) {
+		ret = sleep_until(task->next, CLOCK_MONOTONIC);
+		if (ret)
+			return ret;
+		now = ktime_get();
 	}
 
-	ret = sleep_until(task->next, CLOCK_MONOTONIC);
-	if (ret)
-		return ret;
+	delta = ktime_sub(now, task->next);
+	if (delta >= task->period)
+		overruns = div64_u64(delta, task->period);
+	else if (delta > task->max_lateness_ns)
+		task->max_lateness_ns = delta;
 
-	late = ktime_sub(ktime_get(), task->next);
-	if (late > 0 && late > task->max_lateness_ns)
-		task->max_lateness_ns = late;
+	task->next = ktime_add(task->next, (overruns + 1) * task->period);
 	task->periods++;
-	task->next = ktime_add(task->next, task->period);
+	task->overruns += overruns;
 	if (overruns_r)
-		*overruns_r = 0;
+		*overruns_r = overruns;
 
-	return 0;
+	return overruns ? -ETIMEDOUT : 0;
 }
 EXPORT_SYMBOL_GPL(rtdm_task_wait_period);
 
