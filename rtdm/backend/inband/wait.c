@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Inband backend: blocking waits, events, semaphores and mutexes.
+ * Inband backend: blocking waits, events, semaphores, mutexes and
+ * condition wait queues.
  *
  * Waiters queue on an rtdm_bwq (raw spinlock, priority order) and sleep
  * on an absolute monotonic deadline with a hard hrtimer for real-time
@@ -54,19 +55,23 @@ static bool bwq_wake_one(struct rtdm_bwq *wq, int status)
 	return true;
 }
 
-static void bwq_wake_all(struct rtdm_bwq *wq, int status)
+static bool bwq_wake_all(struct rtdm_bwq *wq, int status)
 {
+	bool woken = false;
+
 	while (bwq_wake_one(wq, status))
-		;
+		woken = true;
+
+	return woken;
 }
 
 /*
- * Wait on @wq, whose lock is held with interrupts saved in *flags; the
- * lock is held again on return. Returns the waker's status (0 or -EIDRM),
+ * Wait on @wq, whose lock is held; the lock is held again on return.
+ * Waiting needs a context that may sleep, so interrupts were enabled when
+ * the lock was taken. Returns the waker's status (0, -EIDRM or -EINTR),
  * -ETIMEDOUT or -EINTR.
  */
-static int bwq_wait_locked(struct rtdm_bwq *wq, unsigned long *flags,
-			   ktime_t deadline)
+static int bwq_wait_locked(struct rtdm_bwq *wq, ktime_t deadline)
 {
 	struct rtdm_bwaiter w = {
 		.task = current,
@@ -78,9 +83,9 @@ static int bwq_wait_locked(struct rtdm_bwq *wq, unsigned long *flags,
 
 	for (;;) {
 		set_current_state(TASK_INTERRUPTIBLE);
-		raw_spin_unlock_irqrestore(&wq->lock, *flags);
+		raw_spin_unlock_irq(&wq->lock);
 		ret = rtdm_sleep_until(deadline, CLOCK_MONOTONIC);
-		raw_spin_lock_irqsave(&wq->lock, *flags);
+		raw_spin_lock_irq(&wq->lock);
 
 		if (READ_ONCE(w.status) != RTDM_BW_WAITING) {
 			ret = w.status;
@@ -210,7 +215,7 @@ int rtdm_event_timedwait(rtdm_event_t *event, nanosecs_rel_t timeout,
 	} else if (timeout < 0) {
 		ret = -EWOULDBLOCK;
 	} else {
-		ret = bwq_wait_locked(&event->wq, &flags,
+		ret = bwq_wait_locked(&event->wq,
 				      rtdm_timeout_deadline(timeout,
 							    timeout_seq));
 		if (!ret)
@@ -279,7 +284,7 @@ int rtdm_sem_timeddown(rtdm_sem_t *sem, nanosecs_rel_t timeout,
 	else if (timeout < 0)
 		ret = -EWOULDBLOCK;
 	else	/* rtdm_sem_up() hands the unit over to the waiter */
-		ret = bwq_wait_locked(&sem->wq, &flags,
+		ret = bwq_wait_locked(&sem->wq,
 				      rtdm_timeout_deadline(timeout,
 							    timeout_seq));
 
@@ -373,7 +378,7 @@ int rtdm_mutex_timedlock(rtdm_mutex_t *mutex, nanosecs_rel_t timeout,
 	deadline = rtdm_timeout_deadline(timeout, timeout_seq);
 	raw_spin_lock_irqsave(&mutex->waiters.lock, flags);
 	while (!mutex->destroyed && !rt_mutex_trylock(&mutex->lock)) {
-		ret = bwq_wait_locked(&mutex->waiters, &flags, deadline);
+		ret = bwq_wait_locked(&mutex->waiters, deadline);
 		if (ret)
 			break;
 	}
@@ -402,3 +407,84 @@ void rtdm_mutex_unlock(rtdm_mutex_t *mutex)
 	raw_spin_unlock_irqrestore(&mutex->waiters.lock, flags);
 }
 EXPORT_SYMBOL_GPL(rtdm_mutex_unlock);
+
+/* ------------------------------------------------------------------ */
+/* Condition wait queues                                              */
+/* ------------------------------------------------------------------ */
+
+void rtdm_waitqueue_init(rtdm_waitqueue_t *wq)
+{
+	bwq_init(&wq->wq);
+	wq->destroyed = false;
+	pollwq_init(&wq->poll);
+}
+EXPORT_SYMBOL_GPL(rtdm_waitqueue_init);
+
+void rtdm_waitqueue_destroy(rtdm_waitqueue_t *wq)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&wq->wq.lock, flags);
+	wq->destroyed = true;
+	bwq_wake_all(&wq->wq, -EIDRM);
+	raw_spin_unlock_irqrestore(&wq->wq.lock, flags);
+	pollwq_destroy(&wq->poll);
+}
+EXPORT_SYMBOL_GPL(rtdm_waitqueue_destroy);
+
+bool rtdm_waitqueue_signal(rtdm_waitqueue_t *wq)
+{
+	bool woken = bwq_wake_one(&wq->wq, 0);
+
+	pollwq_signal(&wq->poll);
+
+	return woken;
+}
+EXPORT_SYMBOL_GPL(rtdm_waitqueue_signal);
+
+bool rtdm_waitqueue_broadcast(rtdm_waitqueue_t *wq)
+{
+	bool woken = bwq_wake_all(&wq->wq, 0);
+
+	pollwq_signal(&wq->poll);
+
+	return woken;
+}
+EXPORT_SYMBOL_GPL(rtdm_waitqueue_broadcast);
+
+bool rtdm_waitqueue_flush(rtdm_waitqueue_t *wq)
+{
+	bool woken = bwq_wake_all(&wq->wq, -EINTR);
+
+	pollwq_signal(&wq->poll);
+
+	return woken;
+}
+EXPORT_SYMBOL_GPL(rtdm_waitqueue_flush);
+
+int rtdm_timedwait_locked(rtdm_waitqueue_t *wq, nanosecs_rel_t timeout,
+			  rtdm_toseq_t *toseq)
+{
+	if (wq->destroyed)
+		return -EIDRM;
+	if (timeout < 0)
+		return -EWOULDBLOCK;
+
+	return bwq_wait_locked(&wq->wq, rtdm_timeout_deadline(timeout, toseq));
+}
+EXPORT_SYMBOL_GPL(rtdm_timedwait_locked);
+
+void rtdm_waitqueue_select(rtdm_waitqueue_t *wq, rtdm_selector_t *selector,
+			   enum rtdm_selecttype type, bool ready)
+{
+	pollwq_bind(&wq->poll, selector, type,
+		    ready || READ_ONCE(wq->destroyed));
+}
+EXPORT_SYMBOL_GPL(rtdm_waitqueue_select);
+
+void rtdm_waitqueue_poll_wait(rtdm_waitqueue_t *wq, struct file *filp,
+			      struct poll_table_struct *pt)
+{
+	poll_wait(filp, &wq->poll.wqh, pt);
+}
+EXPORT_SYMBOL_GPL(rtdm_waitqueue_poll_wait);
