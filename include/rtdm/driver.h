@@ -257,7 +257,8 @@ static inline int rtdm_fd_is_compat(const struct rtdm_fd *fd)
 /*
  * Take/drop a reference on an fd so that its context stays valid while
  * used outside of its own handlers (e.g. a peer socket). -EIDRM if the fd
- * is already closed.
+ * is already closed. Dropping the last reference releases the context:
+ * call rtdm_fd_unlock() from task context, with no RTDM lock held.
  */
 int rtdm_fd_lock(struct rtdm_fd *fd);
 void rtdm_fd_unlock(struct rtdm_fd *fd);
