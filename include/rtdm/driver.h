@@ -384,7 +384,12 @@ int rtdm_sem_select(rtdm_sem_t *sem, rtdm_selector_t *selector,
  * -EIDRM (rtdm_waitqueue_destroy()). Waiting requires a context that may
  * sleep: interrupts enabled when the lock was taken.
  */
-void rtdm_waitqueue_init(rtdm_waitqueue_t *wq);
+/*
+ * rtdm_waitqueue_init(wq) comes from the backend header: each call site
+ * gives its queues a lock class of their own, so that lock validators
+ * accept a driver nesting two kinds of queue locks.
+ */
+void __rtdm_waitqueue_init(rtdm_waitqueue_t *wq);
 /* Wakes every waiter with -EIDRM; later waits fail with -EIDRM. Unlocked. */
 void rtdm_waitqueue_destroy(rtdm_waitqueue_t *wq);
 /*

@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 """make demo: set the host up, build, boot the emulated i.MX6 sabrelite
 board (Debian's armhf kernel under QEMU), load the RTDM modules and show
-them at work: the registered devices and open fds (rtdm-status), and timer
+them at work: the registered devices and open fds (rtdm-status), timer
 latency figures measured by the test driver in a kernel timer handler and
-a kernel task, and by a SCHED_FIFO user thread.
+a kernel task and by a SCHED_FIFO user thread, and an XDDP exchange between
+a real-time thread and a Linux process (xddp-echo).
 
 RTDM_DEMO_TARGET=x86 (or x86-rt) runs the demo on an x86_64 guest instead.
 """
@@ -21,14 +22,16 @@ from rig import Guest, get_target  # noqa: E402
 
 STEPS = [
     ("the kernel", "uname -r; cat /proc/rtdm/backend 2>/dev/null || true"),
-    ("load the RTDM core and the test driver",
+    ("load the RTDM core, the test driver and the IPC sockets",
      "insmod /rtdm/modules/rtdm.ko && insmod /rtdm/modules/rtdmtest.ko && "
-     "cat /proc/rtdm/backend"),
+     "insmod /rtdm/modules/rtipc.ko && cat /proc/rtdm/backend"),
     ("registered devices, open fds, irqs and tasks",
      "sleep 60 </dev/rtdm/rtdmtest1 & sleep 0.2; rtdm-status; kill %1"),
     ("timer latency, in-kernel timer handler (3 s)", "latency -t2 -p 5000 -T 3"),
     ("timer latency, in-kernel periodic task (3 s)", "latency -t1 -p 5000 -T 3"),
     ("timer latency, SCHED_FIFO user thread (3 s)", "latency -t0 -p 5000 -T 3"),
+    ("XDDP: a SCHED_FIFO thread's socket <-> a Linux thread on /dev/rtp0 (3 s)",
+     "timeout -s INT 3 xddp-echo; true"),
 ]
 
 

@@ -93,6 +93,14 @@ typedef struct rtdm_waitqueue {
 	struct rtdm_pollwq poll;
 } rtdm_waitqueue_t;
 
+#define rtdm_waitqueue_init(__wq)				\
+do {								\
+	rtdm_waitqueue_t *__rtdm_wqi = (__wq);			\
+								\
+	raw_spin_lock_init(&__rtdm_wqi->wq.lock);		\
+	__rtdm_waitqueue_init(__rtdm_wqi);			\
+} while (0)
+
 #define rtdm_waitqueue_lock(__wq, __ctx)	\
 	raw_spin_lock_irqsave(&(__wq)->wq.lock, __ctx)
 #define rtdm_waitqueue_unlock(__wq, __ctx)	\

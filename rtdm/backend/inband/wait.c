@@ -412,13 +412,14 @@ EXPORT_SYMBOL_GPL(rtdm_mutex_unlock);
 /* Condition wait queues                                              */
 /* ------------------------------------------------------------------ */
 
-void rtdm_waitqueue_init(rtdm_waitqueue_t *wq)
+/* The caller (rtdm_waitqueue_init()) initialised the lock. */
+void __rtdm_waitqueue_init(rtdm_waitqueue_t *wq)
 {
-	bwq_init(&wq->wq);
+	INIT_LIST_HEAD(&wq->wq.waiters);
 	wq->destroyed = false;
 	pollwq_init(&wq->poll);
 }
-EXPORT_SYMBOL_GPL(rtdm_waitqueue_init);
+EXPORT_SYMBOL_GPL(__rtdm_waitqueue_init);
 
 void rtdm_waitqueue_destroy(rtdm_waitqueue_t *wq)
 {
