@@ -11,6 +11,8 @@ import test_core_services as core_tests
 # Re-run these tests of the x86 suite on the armhf guest.
 test_dispatch_which = core_tests.test_dispatch_which
 test_event_signal = core_tests.test_event_signal
+test_event_timeout = core_tests.test_event_timeout
+test_semaphore = core_tests.test_semaphore
 test_timer_oneshot = core_tests.test_timer_oneshot
 test_task_periodic = core_tests.test_task_periodic
 test_irq = core_tests.test_irq

@@ -5,7 +5,9 @@ board (Debian's armhf kernel under QEMU), load the RTDM modules and show
 them at work: the registered devices and open fds (rtdm-status), timer
 latency figures measured by the test driver in a kernel timer handler and
 a kernel task and by a SCHED_FIFO user thread, and an XDDP exchange between
-a real-time thread and a Linux process (xddp-echo).
+a real-time thread and a Linux process (xddp-echo). On the emulated board,
+UART1 and UART3 (wired to each other by QEMU) are handed to the real-time
+i.MX UART driver and cross-link measures write -> read latencies.
 
 RTDM_DEMO_TARGET=x86 (or x86-rt) runs the demo on an x86_64 guest instead.
 """
@@ -34,6 +36,18 @@ STEPS = [
      "timeout -s INT 3 xddp-echo; true"),
 ]
 
+# i.MX UART: only on the emulated i.MX6 board.
+UART_STEPS = [
+    ("hand UART1 and UART3 (wired to each other) from imx-uart to rtser_imx",
+     "for d in 2020000.serial 21ec000.serial; do "
+     "echo $d > /sys/bus/platform/drivers/imx-uart/unbind && "
+     "echo rtser_imx > /sys/bus/platform/devices/$d/driver_override; done && "
+     "insmod /rtdm/modules/rtser_imx.ko && ls /dev/rtdm/ && "
+     "cat /sys/bus/platform/devices/*/rtdm_device"),
+    ("cross-link: rtser0 -> rtser1, 20 frames every 20 ms at 115200 baud",
+     "cross-link -n 20 -p 20000"),
+]
+
 
 def setup():
     script = TESTS / "rig" / "setup.sh"
@@ -54,7 +68,8 @@ def main():
             return 1
         print(f"== guest up in {guest.boot_seconds:.1f} s "
               "(emulated: figures are emulator figures, not the board's)\n")
-        for title, cmd in STEPS:
+        steps = STEPS + (UART_STEPS if target.name == "armhf" else [])
+        for title, cmd in steps:
             print(f"== {title}\n$ {cmd}", flush=True)
             rc, out = guest.run(cmd, timeout=90)
             print(out.rstrip() + "\n", flush=True)

@@ -182,6 +182,18 @@ if [ ! -f "$arm64_dir/.done" ]; then
 	touch "$d/.done"
 fi
 
+# the i.MX8M Mini EVK device tree, for the overlays (from the arm64 image)
+evk_dtb="$arm64_dir/dtbs/freescale/imx8mm-evk.dtb"
+if [ ! -f "$evk_dtb" ]; then
+	deb=$(fetch_deb "linux-image-$ABI_ARM64-arm64-unsigned:arm64")
+	mkdir -p "$arm64_dir/dtbs/freescale"
+	dpkg-deb --fsys-tarfile "$deb" |
+		tar -xO --wildcards '*/freescale/imx8mm-evk.dtb' >"$evk_dtb.tmp"
+	[ -s "$evk_dtb.tmp" ] || die "imx8mm-evk.dtb not found in $deb"
+	mv "$evk_dtb.tmp" "$evk_dtb"
+	rm -f "$deb"
+fi
+
 # --- 5b. checkpatch.pl (from Debian's linux-source) -------------------------
 cp_dir="$CACHE/checkpatch"
 if [ ! -f "$cp_dir/.done" ]; then
@@ -203,6 +215,7 @@ cat >"$tmp" <<EOF
 {
   "cache": "$CACHE",
   "checkpatch": "$cp_dir/scripts/checkpatch.pl",
+  "imx8mm_evk_dtb": "$evk_dtb",
   "targets": {
     "x86": {
       "abi": "$ABI_X86", "krel": "$ABI_X86-amd64", "arch": "x86", "cross_compile": "",
@@ -247,7 +260,7 @@ for p in "$X86_IMG/vmlinux" "$RT_IMG/vmlinux" "$armhf_dir/sabrelite.dtb" "$armhf
 	 "$armhf_dir/root/boot/vmlinuz-$ABI_ARMHF-armmp" \
 	 "/usr/src/linux-headers-$ABI_X86-amd64/Makefile" "/usr/src/linux-headers-$ABI_X86-rt-amd64/Makefile" \
 	 "$armhf_dir/hdr/usr/src/linux-headers-$ABI_ARMHF-armmp/Makefile" \
-	 "$arm64_dir/hdr/usr/src/linux-headers-$ABI_ARM64-arm64/Makefile" "$cp_dir/scripts/checkpatch.pl"; do
+	 "$arm64_dir/hdr/usr/src/linux-headers-$ABI_ARM64-arm64/Makefile" "$cp_dir/scripts/checkpatch.pl" "$evk_dtb"; do
 	[ -e "$p" ] || die "missing $p (remove $CACHE to rebuild the cache)"
 done
 
