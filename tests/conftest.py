@@ -4,7 +4,9 @@
 Fixtures:
   guest      module-scoped Guest, parametrized over the selected x86 targets
              ("x86", "x86-rt"): one boot per test module per target.
-  arm_guest  module-scoped Guest on the "armhf" target (QEMU sabrelite).
+  arm_guest  module-scoped Guest on QEMU sabrelite, parametrized over the
+             selected ARM targets ("armhf", "armhf-rt": Debian's armmp and
+             PREEMPT_RT armmp kernels).
   rig_targets  the list of selected target names.
 
 Target selection: --targets=x86,armhf or RTDM_TARGETS=x86,armhf (default: all).
@@ -26,6 +28,7 @@ from rig import build as rig_build
 from rig.targets import RigSetupError, target_names, ALL_TARGETS
 
 X86_TARGETS = ("x86", "x86-rt")
+ARM_TARGETS = ("armhf", "armhf-rt")
 _booted = []   # Guest objects of this session (for the timing summary)
 
 
@@ -51,6 +54,9 @@ def pytest_generate_tests(metafunc):
     if "guest" in metafunc.fixturenames:
         names = selected_targets(metafunc.config, X86_TARGETS)
         metafunc.parametrize("guest", names, ids=names, indirect=True, scope="module")
+    if "arm_guest" in metafunc.fixturenames:
+        names = selected_targets(metafunc.config, ARM_TARGETS)
+        metafunc.parametrize("arm_guest", names, ids=names, indirect=True, scope="module")
 
 
 @pytest.fixture(scope="session")
@@ -84,10 +90,8 @@ def guest(request):
 
 @pytest.fixture(scope="module")
 def arm_guest(request):
-    """A booted QEMU sabrelite (armhf) guest."""
-    if "armhf" not in selected_targets(request.config):
-        pytest.skip("armhf target not selected (--targets / RTDM_TARGETS)")
-    return _make_guest(request, "armhf")
+    """A booted QEMU sabrelite guest (param: "armhf" or "armhf-rt")."""
+    return _make_guest(request, request.param)
 
 
 @pytest.hookimpl(hookwrapper=True)

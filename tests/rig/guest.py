@@ -131,7 +131,7 @@ class Guest:
         self._tmp = tempfile.mkdtemp(prefix="rtdm-rig-")
         agent_sock = os.path.join(self._tmp, "agent.sock")
         flash = None
-        if t.name == "armhf":
+        if t.arch == "arm":
             flash = self.rundir / "flash.bin"
             with open(flash, "wb") as f:
                 f.write(b"FLASHIMG")

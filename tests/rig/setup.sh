@@ -169,6 +169,22 @@ if [ ! -f "$armhf_dir/.done" ]; then
 	touch "$d/.done"
 fi
 
+# --- 4b. armhf PREEMPT_RT (sabrelite) guest kernel and headers ---------------
+# same board, DTB and busybox as armhf
+armhf_rt_dir="$CACHE/armhf-rt-$ABI_ARMHF"
+if [ ! -f "$armhf_rt_dir/.done" ]; then
+	d=$armhf_rt_dir; rm -rf "$d"; mkdir -p "$d"
+	V=$(pkgver "linux-image-$ABI_ARMHF-rt-armmp:armhf")
+	dpkg-deb -x "$(fetch_deb "linux-image-$ABI_ARMHF-rt-armmp:armhf" "$V")" "$d/root"
+	depmod -b "$d/root" "$ABI_ARMHF-rt-armmp"
+	for p in "linux-headers-$ABI_ARMHF-rt-armmp:armhf" "linux-headers-$ABI_ARMHF-common-rt" \
+		 "linux-kbuild-6.1:amd64"; do
+		dpkg-deb -x "$(fetch_deb "$p" "$V")" "$d/hdr"
+	done
+	sed -i "s|^include /usr/src/|include $d/hdr/usr/src/|" "$d/hdr/usr/src/linux-headers-$ABI_ARMHF-rt-armmp/Makefile"
+	touch "$d/.done"
+fi
+
 # --- 5. arm64 headers (cross-build only) ------------------------------------
 arm64_dir="$CACHE/arm64-$ABI_ARM64"
 if [ ! -f "$arm64_dir/.done" ]; then
@@ -236,6 +252,13 @@ cat >"$tmp" <<EOF
       "dtb": "$armhf_dir/sabrelite.dtb",
       "busybox": "$armhf_dir/busybox/bin/busybox"
     },
+    "armhf-rt": {
+      "abi": "$ABI_ARMHF", "krel": "$ABI_ARMHF-rt-armmp", "arch": "arm", "cross_compile": "arm-linux-gnueabihf-",
+      "kdir": "$armhf_rt_dir/hdr/usr/src/linux-headers-$ABI_ARMHF-rt-armmp",
+      "kernel": "$armhf_rt_dir/root/boot/vmlinuz-$ABI_ARMHF-rt-armmp", "modroot": "$armhf_rt_dir/root",
+      "dtb": "$armhf_dir/sabrelite.dtb",
+      "busybox": "$armhf_dir/busybox/bin/busybox"
+    },
     "arm64": {
       "abi": "$ABI_ARM64", "krel": "$ABI_ARM64-arm64", "arch": "arm64", "cross_compile": "aarch64-linux-gnu-",
       "kdir": "$arm64_dir/hdr/usr/src/linux-headers-$ABI_ARM64-arm64"
@@ -252,6 +275,7 @@ ABI_ARM64=$ABI_ARM64
 KDIR_X86=/usr/src/linux-headers-$ABI_X86-amd64
 KDIR_X86_RT=/usr/src/linux-headers-$ABI_X86-rt-amd64
 KDIR_ARMHF=$armhf_dir/hdr/usr/src/linux-headers-$ABI_ARMHF-armmp
+KDIR_ARMHF_RT=$armhf_rt_dir/hdr/usr/src/linux-headers-$ABI_ARMHF-rt-armmp
 KDIR_ARM64=$arm64_dir/hdr/usr/src/linux-headers-$ABI_ARM64-arm64
 EOF
 
@@ -260,6 +284,8 @@ for p in "$X86_IMG/vmlinux" "$RT_IMG/vmlinux" "$armhf_dir/sabrelite.dtb" "$armhf
 	 "$armhf_dir/root/boot/vmlinuz-$ABI_ARMHF-armmp" \
 	 "/usr/src/linux-headers-$ABI_X86-amd64/Makefile" "/usr/src/linux-headers-$ABI_X86-rt-amd64/Makefile" \
 	 "$armhf_dir/hdr/usr/src/linux-headers-$ABI_ARMHF-armmp/Makefile" \
+	 "$armhf_rt_dir/root/boot/vmlinuz-$ABI_ARMHF-rt-armmp" \
+	 "$armhf_rt_dir/hdr/usr/src/linux-headers-$ABI_ARMHF-rt-armmp/Makefile" \
 	 "$arm64_dir/hdr/usr/src/linux-headers-$ABI_ARM64-arm64/Makefile" "$cp_dir/scripts/checkpatch.pl" "$evk_dtb"; do
 	[ -e "$p" ] || die "missing $p (remove $CACHE to rebuild the cache)"
 done

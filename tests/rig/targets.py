@@ -15,7 +15,7 @@ REPO = Path(os.environ.get("RTDM_SRC") or Path(__file__).resolve().parents[2]).r
 BUILD = REPO / "build"
 CACHE = Path(os.environ.get("RTDM_CACHE", "/var/cache/rtdm-rig"))
 
-GUEST_TARGETS = ("x86", "x86-rt", "armhf")   # bootable
+GUEST_TARGETS = ("x86", "x86-rt", "armhf", "armhf-rt")   # bootable
 ALL_TARGETS = GUEST_TARGETS + ("arm64",)      # arm64: cross-build only
 
 
@@ -34,7 +34,7 @@ def load_env():
 
 @dataclass
 class Target:
-    name: str             # x86 | x86-rt | armhf | arm64
+    name: str             # x86 | x86-rt | armhf | armhf-rt | arm64
     abi: str              # Debian ABI, e.g. 6.1.0-56
     krel: str             # uname -r of the guest kernel
     arch: str             # kbuild ARCH
@@ -81,7 +81,7 @@ class Target:
                     *agent,
                     "-serial", f"file:{console_log}",      # ttyS0: console
                     "-serial", "chardev:agent"]             # ttyS1: agent
-        if self.name == "armhf":
+        if self.arch == "arm":
             # UART1 (ttymxc0) <-> UART3 (ttymxc2): TCP chardev pair on loopback
             wire = [
                 "-chardev", f"socket,id=uart1,host=127.0.0.1,port={wire_port},server=on,wait=off",
@@ -100,7 +100,7 @@ class Target:
         raise ValueError(f"target {self.name} is not bootable")
 
     def shutdown_cmd(self):
-        if self.name == "armhf":
+        if self.arch == "arm":
             # poweroff only halts sabrelite: reset via the i.MX watchdog, and
             # QEMU's -no-reboot turns the reset into an exit
             return "modprobe imx2_wdt; reboot -f"
@@ -116,6 +116,7 @@ _PER_TARGET = {
                   preload=("gpio-mxc", "spi-imx", "imx2_wdt")),
     "arm64": dict(),
 }
+_PER_TARGET["armhf-rt"] = _PER_TARGET["armhf"]    # same board
 
 
 def get_target(name):
