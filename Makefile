@@ -45,14 +45,19 @@ sparse:
 userspace:
 	$(MAKE) -C $(TOP)/userspace CROSS_COMPILE=$(CROSS_COMPILE) OUT=$(USERDIR)
 
+# Host setup (root): installs python3 and the rest from Debian's archive.
+SETUP      := $(if $(filter 0,$(shell id -u)),,sudo) $(TOP)/tests/rig/setup.sh
+
 demo:
-	$(PYTHON) $(TOP)/tests/rig/demo.py
+	$(SETUP)
+	RTDM_SETUP_DONE=1 $(PYTHON) $(TOP)/tests/rig/demo.py
 
 check:
 	$(TOP)/tests/run-check
 
 bench:
-	$(PYTHON) $(TOP)/tests/rig/bench.py
+	$(SETUP)
+	RTDM_SETUP_DONE=1 $(PYTHON) $(TOP)/tests/rig/bench.py
 
 clean:
 	rm -rf $(TOP)/build

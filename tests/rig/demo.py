@@ -56,7 +56,8 @@ def setup():
 
 
 def main():
-    setup()
+    if not os.environ.get("RTDM_SETUP_DONE"):
+        setup()
     target = get_target(os.environ.get("RTDM_DEMO_TARGET", "armhf"))
     print(f"== building for {target.name} ({target.krel}) and booting QEMU ...",
           flush=True)
