@@ -9,8 +9,41 @@
  *
  * Timeouts follow RTDM: 0 waits forever, a negative value never blocks
  * (-EWOULDBLOCK), a positive value is a relative delay in nanoseconds
- * (-ETIMEDOUT when it elapses). Waits may also fail with -EINTR (signal or
- * rtdm_task_unblock()) and -EIDRM (the object was destroyed).
+ * (-ETIMEDOUT when it elapses). Waits may also fail with -EINTR (a signal,
+ * rtdm_task_unblock(), or the core revoking the call because the caller's
+ * process closed its descriptor) and -EIDRM (the object was destroyed):
+ * handlers then return an error at once.
+ *
+ * Calling contexts. Every service states where it may be called
+ * ("Context:") and whether it may sleep:
+ *
+ *   rt       real-time context: an _rt handler, an RTDM task, an RTDM
+ *            timer or interrupt handler. On the evl backend this is the
+ *            out-of-band stage; on the inband backend a task with a
+ *            real-time policy or an RTDM task, and hard interrupt context.
+ *   in-band  regular Linux context: module init/exit, probe/remove, the
+ *            open, socket, close and mmap handlers, _nrt handlers, nrt
+ *            signal handlers, Linux file operations of companion devices.
+ *   task     task context on either stage (not an interrupt handler).
+ *   any      any context, interrupt handlers of both stages included.
+ *
+ * The rules that let one driver run unchanged on both backends:
+ * - Waits on events, semaphores and condition wait queues, and
+ *   rtdm_task_sleep*(), are allowed in any task context: the evl backend
+ *   keeps real-time and in-band waiters apart. Mutexes are for rt context
+ *   only (their priority inheritance acts on the real-time stage); in-band
+ *   code serialises with a Linux mutex, or with an rtdm_lock against rt
+ *   code.
+ * - Setup is in-band: registration, allocations sized by user input,
+ *   interrupt requests, clocks, firmware, tasks. _rt handlers do not call
+ *   Linux services that may sleep.
+ * - An _rt handler returning -ENOSYS makes the core run the _nrt handler
+ *   in-band: on evl the caller leaves the real-time stage for it (the
+ *   library retries the call in-band), and vice versa.
+ * - Nothing sleeps in an interrupt or timer handler, or with an rtdm_lock
+ *   held.
+ * Debug builds (make RTDM_DEBUG=1) check the rt-only and in-band-only
+ * rules where the backend can tell the context.
  */
 #ifndef _RTDM_DRIVER_H
 #define _RTDM_DRIVER_H
@@ -18,10 +51,12 @@
 #include <linux/types.h>
 #include <linux/atomic.h>
 #include <linux/cdev.h>
+#include <linux/completion.h>
 #include <linux/device.h>
 #include <linux/fs.h>
 #include <linux/list.h>
 #include <linux/mm.h>
+#include <linux/mutex.h>
 #include <linux/module.h>
 #include <linux/printk.h>
 #include <linux/refcount.h>
@@ -33,6 +68,7 @@
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
+#include <rtdm/compat.h>
 #include <rtdm/uapi/rtdm.h>
 
 struct rtdm_fd;
@@ -164,13 +200,13 @@ struct rtdm_device {
 	struct device *kdev;
 	struct class *kdev_class;
 	atomic_t refcount;	/* open fds */
-	wait_queue_head_t putwq;
 	struct list_head openfd_list;
 	struct list_head link;	/* global device list */
 	bool dead;
 	unsigned long open_count;	/* statistics */
 };
 
+/* Context: in-band, may sleep (the three of them). */
 int rtdm_dev_register(struct rtdm_device *dev);
 void rtdm_dev_unregister(struct rtdm_device *dev);
 int rtdm_drv_set_sysclass(struct rtdm_driver *drv, struct class *cls);
@@ -186,23 +222,53 @@ static inline struct device *rtdm_dev_to_kdev(struct rtdm_device *device)
 
 #define RTDM_FD_MAGIC		0x52544446
 
+/*
+ * An open RTDM file (named device or socket).
+ *
+ * Life cycle, the same on every backend:
+ * - Each call into a handler runs with a reference on the fd; the open
+ *   file holds one, and so does each rtdm_fd_lock().
+ * - When a process closes its last descriptor of the file (close(),
+ *   dup2() over it, exit, exec with O_CLOEXEC), the calls that the threads
+ *   sharing that descriptor table have in progress on the file are
+ *   interrupted: RTDM waits return -EINTR to the handler, and the call
+ *   returns -EBADF to user space. Descriptors of the same file held by
+ *   other processes (fork, SCM_RIGHTS) are not affected.
+ * - The driver's close handler runs once, when the file is released (no
+ *   descriptor left anywhere and no call in progress) or when the device
+ *   is unregistered, in a kernel worker: in-band, task context, no signal
+ *   pending. Calls on the fd fail with -EBADF from then on (-ENODEV once
+ *   the device is gone).
+ * - The context (private area included) is freed when the last reference
+ *   is dropped, which rtdm_fd_lock() holders may delay past close.
+ */
 struct rtdm_fd {
 	unsigned int magic;
 	struct rtdm_fd_ops *ops;
-	struct file *file;
+	struct file *file;	/* NULL once the file is released */
 	int minor;
-	int oflags;		/* open flags until the file exists */
+	int oflags;		/* open flags when there is no file */
 	unsigned long state;	/* RTDM_FD_* bits */
-	refcount_t refs;	/* 1 while open + 1 per handler in progress */
+	refcount_t refs;	/* open file + calls in progress + locks */
 	pid_t owner;		/* tgid of the opener, for status output */
 	char comm[TASK_COMM_LEN];
 	struct list_head next;	/* on the device's open fd list */
 	void *mmap_req;		/* rtdm_mmap_to_user() in progress */
+	/* Core-private below. */
+	rtdm_lock_t calls_lock;
+	struct list_head calls;	/* calls in progress (struct rtdm_fd_call) */
+	unsigned int ncalls;
+	struct module *module;	/* the driver's, pinned while the fd exists */
+	struct work_struct close_work;
+	struct completion close_done;
 	struct rtdm_backend_fd backend;
 };
 
-#define RTDM_FD_CLOSED		0	/* state bits */
+#define RTDM_FD_CLOSED		0	/* state bits: no new call or lock */
 #define RTDM_FD_BACKEND		1	/* bound to the backend */
+#define RTDM_FD_REVOKED		2	/* the device was unregistered */
+#define RTDM_FD_CLOSE_RUN	3	/* the close handler was started */
+#define RTDM_FD_DETACHED	4	/* off the device's list and count */
 
 struct rtdm_dev_context {
 	struct rtdm_fd fd;
@@ -243,11 +309,11 @@ static inline int rtdm_fd_minor(const struct rtdm_fd *fd)
 	return fd->minor;
 }
 
-/* Open flags; reflects fcntl(F_SETFL) changes such as O_NONBLOCK. */
-static inline int rtdm_fd_flags(const struct rtdm_fd *fd)
-{
-	return fd->file ? READ_ONCE(fd->file->f_flags) : fd->oflags;
-}
+/*
+ * Open flags; reflects fcntl(F_SETFL) changes such as O_NONBLOCK while the
+ * file exists, the flags it had when released afterwards.
+ */
+int rtdm_fd_flags(const struct rtdm_fd *fd);
 
 static inline int rtdm_fd_is_compat(const struct rtdm_fd *fd)
 {
@@ -256,12 +322,12 @@ static inline int rtdm_fd_is_compat(const struct rtdm_fd *fd)
 
 /*
  * Take/drop a reference on an fd so that its context stays valid while
- * used outside of its own handlers (e.g. a peer socket). -EIDRM if the fd
- * is already closed. Dropping the last reference releases the context:
- * call rtdm_fd_unlock() from task context, with no RTDM lock held.
+ * used outside of its own handlers (e.g. a peer socket). -EIDRM once the
+ * fd is closed. A lock does not delay the close handler; dropping the
+ * last reference frees the context. Any task context, no RTDM lock held.
  */
 int rtdm_fd_lock(struct rtdm_fd *fd);
-void rtdm_fd_unlock(struct rtdm_fd *fd);
+void rtdm_fd_unlock(struct rtdm_fd *fd);	/* Context: task, no rtdm_lock held */
 
 /* ------------------------------------------------------------------ */
 /* Clock and timeouts                                                 */
@@ -274,6 +340,7 @@ void rtdm_fd_unlock(struct rtdm_fd *fd);
  * Xenomai 3, where it read the wall clock: use rtdm_clock_read_realtime()
  * for that.
  */
+/* Context: any. */
 nanosecs_abs_t rtdm_clock_read(void);
 nanosecs_abs_t rtdm_clock_read_monotonic(void);
 nanosecs_abs_t rtdm_clock_read_realtime(void);
@@ -298,44 +365,76 @@ static inline void rtdm_toseq_init(rtdm_toseq_t *timeout_seq,
 
 typedef void (*rtdm_task_proc_t)(void *arg);
 
-/* Starts the task at once; @period 0 for a non-periodic task. */
+/*
+ * Starts the task at once; @period 0 for a non-periodic task. RTDM tasks
+ * run in rt context (out-of-band on evl).
+ * Context: in-band, may sleep.
+ */
 int rtdm_task_init(rtdm_task_t *task, const char *name,
 		   rtdm_task_proc_t task_proc, void *arg,
 		   int priority, nanosecs_rel_t period);
-/* Asks the task to stop, unblocks it and waits for it to exit. */
+/*
+ * Asks the task to stop, unblocks it and waits for it to exit.
+ * Context: in-band, may sleep; not from the task itself.
+ */
 void rtdm_task_destroy(rtdm_task_t *task);
-/* Waits for the task's procedure to return. */
+/* Waits for the task's procedure to return. Context: task, may sleep. */
 void rtdm_task_join(rtdm_task_t *task);
+/* Context: the task itself. */
 int rtdm_task_should_stop(void);
+/* Context: task. */
 void rtdm_task_set_priority(rtdm_task_t *task, int priority);
 int rtdm_task_set_period(rtdm_task_t *task, nanosecs_abs_t start_date,
 			 nanosecs_rel_t period);
-/* -ETIMEDOUT when periods were missed (count in *overruns_r), -EINTR. */
+/*
+ * -ETIMEDOUT when periods were missed (count in *overruns_r), -EINTR.
+ * Context: the periodic task itself, may sleep.
+ */
 int rtdm_task_wait_period(unsigned long *overruns_r);
+/* Context: any. */
 int rtdm_task_unblock(rtdm_task_t *task);
+/* The RTDM task running, or NULL. Context: task. */
 rtdm_task_t *rtdm_task_current(void);
+/* Context: task (both stages), may sleep. */
 int rtdm_task_sleep(nanosecs_rel_t delay);
 int rtdm_task_sleep_abs(nanosecs_abs_t wakeup, enum rtdm_timer_mode mode);
 int rtdm_task_sleep_until(nanosecs_abs_t wakeup_time);
+/* Spins. Context: any. */
 void rtdm_task_busy_sleep(nanosecs_rel_t delay);
+/*
+ * The real-time priority the calling task runs at now, priority
+ * inheritance included, -1 when it is not real-time. For diagnostics and
+ * tests. Context: task.
+ */
+int rtdm_task_current_priority(void);
 
 /* ------------------------------------------------------------------ */
 /* Timers                                                             */
 /* ------------------------------------------------------------------ */
 
+/* Timer handlers run in rt context with interrupts off: they never sleep. */
 typedef void (*rtdm_timer_handler_t)(rtdm_timer_t *timer);
 
+/* Context: task. */
 int rtdm_timer_init(rtdm_timer_t *timer, rtdm_timer_handler_t handler,
 		    const char *name);
+/* Waits for a running handler. Context: task; not from the handler. */
 void rtdm_timer_destroy(rtdm_timer_t *timer);
 /*
  * @interval 0: one-shot. -ETIMEDOUT if an absolute one-shot expiry is
- * already in the past.
+ * already in the past. From the timer's own handler it re-arms the timer
+ * once the handler returns (the clock of @mode must then be the one the
+ * timer runs on, else -EINVAL).
+ * Context: any.
  */
 int rtdm_timer_start(rtdm_timer_t *timer, nanosecs_abs_t expiry,
 		     nanosecs_rel_t interval, enum rtdm_timer_mode mode);
+/*
+ * From another context it waits for a running handler; from the timer's
+ * own handler it only keeps it from being re-armed. Context: any.
+ */
 void rtdm_timer_stop(rtdm_timer_t *timer);
-/* From the timer's own handler only. */
+/* Context: the timer's own handler only. */
 int rtdm_timer_start_in_handler(rtdm_timer_t *timer, nanosecs_abs_t expiry,
 				nanosecs_rel_t interval,
 				enum rtdm_timer_mode mode);
@@ -345,10 +444,15 @@ void rtdm_timer_stop_in_handler(rtdm_timer_t *timer);
 /* Synchronisation                                                    */
 /* ------------------------------------------------------------------ */
 
+/*
+ * Events and semaphores: init and destroy from task context; signal,
+ * pulse, clear and up from any context; waits from task context on
+ * either stage, may sleep.
+ */
 void rtdm_event_init(rtdm_event_t *event, unsigned long pending);
 /* Wakes every waiter with -EIDRM. */
 void rtdm_event_destroy(rtdm_event_t *event);
-/* Sets the event and wakes all waiters; callable from interrupt context. */
+/* Sets the event and wakes all waiters. */
 void rtdm_event_signal(rtdm_event_t *event);
 /* Wakes the current waiters without leaving the event set. */
 void rtdm_event_pulse(rtdm_event_t *event);
@@ -357,6 +461,7 @@ int rtdm_event_wait(rtdm_event_t *event);
 /* Consumes a pending event; see the timeout rules at the top. */
 int rtdm_event_timedwait(rtdm_event_t *event, nanosecs_rel_t timeout,
 			 rtdm_toseq_t *timeout_seq);
+/* From a select handler. */
 int rtdm_event_select(rtdm_event_t *event, rtdm_selector_t *selector,
 		      enum rtdm_selecttype type, unsigned int fd_index);
 
@@ -365,7 +470,6 @@ void rtdm_sem_destroy(rtdm_sem_t *sem);
 int rtdm_sem_down(rtdm_sem_t *sem);
 int rtdm_sem_timeddown(rtdm_sem_t *sem, nanosecs_rel_t timeout,
 		       rtdm_toseq_t *timeout_seq);
-/* Callable from interrupt context. */
 void rtdm_sem_up(rtdm_sem_t *sem);
 int rtdm_sem_select(rtdm_sem_t *sem, rtdm_selector_t *selector,
 		    enum rtdm_selecttype type, unsigned int fd_index);
@@ -378,18 +482,18 @@ int rtdm_sem_select(rtdm_sem_t *sem, rtdm_selector_t *selector,
  * the condition and wake the waiters with the lock held, and test it in
  * rtdm_timedwait_condition_locked(), which sleeps with the lock dropped.
  *
- * Real-time and in-band tasks may both wait. A wait returns 0 once the
- * condition holds, or -ETIMEDOUT, -EWOULDBLOCK (negative timeout),
- * -EINTR (signal, rtdm_task_unblock() or rtdm_waitqueue_flush()) or
- * -EIDRM (rtdm_waitqueue_destroy()). Waiting requires a context that may
- * sleep: interrupts enabled when the lock was taken.
+ * Tasks of both stages may wait (task context, may sleep; interrupts
+ * enabled when the lock was taken); signal, broadcast and flush from any
+ * context with the lock held. A wait returns 0 once the condition holds,
+ * or -ETIMEDOUT, -EWOULDBLOCK (negative timeout), -EINTR (signal,
+ * rtdm_task_unblock(), rtdm_waitqueue_flush() or a revoked call) or
+ * -EIDRM (rtdm_waitqueue_destroy()).
  */
 /*
  * rtdm_waitqueue_init(wq) comes from the backend header: each call site
  * gives its queues a lock class of their own, so that lock validators
  * accept a driver nesting two kinds of queue locks.
  */
-void __rtdm_waitqueue_init(rtdm_waitqueue_t *wq);
 /* Wakes every waiter with -EIDRM; later waits fail with -EIDRM. Unlocked. */
 void rtdm_waitqueue_destroy(rtdm_waitqueue_t *wq);
 /*
@@ -454,7 +558,13 @@ void rtdm_waitqueue_poll_wait(rtdm_waitqueue_t *wq, struct file *filp,
 #define rtdm_wait_condition(__wq, __cond)				\
 	rtdm_timedwait_condition(__wq, __cond, 0, NULL)
 
-/* Priority-inheriting, non-recursive; task context only. */
+/*
+ * Priority-inheriting, non-recursive. Every locker that has to wait, with
+ * a timeout or without, boosts the owner while it waits. Lock and unlock:
+ * rt context only, may sleep (in-band code uses a Linux mutex); init and
+ * destroy: task context. Destroy fails the waiters with -EIDRM; a lock
+ * may also fail with -EINTR (see the top).
+ */
 void rtdm_mutex_init(rtdm_mutex_t *mutex);
 void rtdm_mutex_destroy(rtdm_mutex_t *mutex);
 int rtdm_mutex_lock(rtdm_mutex_t *mutex);
@@ -483,13 +593,21 @@ void rtdm_mutex_unlock(rtdm_mutex_t *mutex);
 #define RTDM_IRQTYPE_SHARED	0x1
 #define RTDM_IRQTYPE_EDGE	0x2
 
+/* Interrupt handlers run in rt context, hard interrupts off: no sleep. */
 typedef int (*rtdm_irq_handler_t)(rtdm_irq_t *irq_handle);
 
-/* The line is enabled on return. In-band task context only. */
+/*
+ * The line is enabled on return.
+ * Context (request, free): in-band, may sleep.
+ */
 int rtdm_irq_request(rtdm_irq_t *irq_handle, unsigned int irq_no,
 		     rtdm_irq_handler_t handler, unsigned long flags,
 		     const char *device_name, void *arg);
 int rtdm_irq_free(rtdm_irq_t *irq_handle);
+/*
+ * Context (enable, disable): any, the line's own handler included;
+ * disable does not wait for a handler running on another CPU.
+ */
 int rtdm_irq_enable(rtdm_irq_t *irq_handle);
 int rtdm_irq_disable(rtdm_irq_t *irq_handle);
 
@@ -501,21 +619,26 @@ int rtdm_irq_disable(rtdm_irq_t *irq_handle);
 
 typedef void (*rtdm_nrtsig_handler_t)(rtdm_nrtsig_t *nrt_sig, void *arg);
 
+/* Context: task (init); in-band, may sleep (destroy: waits for it). */
 int rtdm_nrtsig_init(rtdm_nrtsig_t *nrt_sig, rtdm_nrtsig_handler_t handler,
 		     void *arg);
 void rtdm_nrtsig_destroy(rtdm_nrtsig_t *nrt_sig);
 /*
- * Callable from any context, interrupts included; the handler runs later,
- * in-band. On the inband backend it runs in task context.
+ * The handler runs later, in-band, in task context (it may sleep);
+ * pending it again before it ran runs it once. Context: any.
  */
 void rtdm_nrtsig_pend(rtdm_nrtsig_t *nrt_sig);
+/* Queues @lostage_work on the system workqueue. Context: any. */
 void rtdm_schedule_nrt_work(struct work_struct *lostage_work);
 
 /* ------------------------------------------------------------------ */
 /* Memory and user space access                                       */
 /* ------------------------------------------------------------------ */
 
-/* Task context only. */
+/*
+ * Memory usable from rt context (EVL's heap on evl). Context: task, both
+ * stages; not from interrupt handlers.
+ */
 void *rtdm_malloc(size_t size);
 void rtdm_free(void *ptr);
 
@@ -531,29 +654,41 @@ static inline int rtdm_rw_user_ok(struct rtdm_fd *fd,
 	return access_ok(ptr, size);
 }
 
+/*
+ * User copies. Context: task, both stages (raw copies out-of-band on evl);
+ * 0 or -EFAULT.
+ */
 static inline int rtdm_copy_from_user(struct rtdm_fd *fd, void *dst,
 				      const void __user *src, size_t size)
 {
-	return __copy_from_user(dst, src, size) ? -EFAULT : 0;
+	return rtdm_backend_copy_from_user(dst, src, size) ? -EFAULT : 0;
 }
 
 static inline int rtdm_safe_copy_from_user(struct rtdm_fd *fd, void *dst,
 					   const void __user *src, size_t size)
 {
-	return copy_from_user(dst, src, size) ? -EFAULT : 0;
+	return rtdm_backend_copy_from_user(dst, src, size) ? -EFAULT : 0;
 }
 
 static inline int rtdm_copy_to_user(struct rtdm_fd *fd, void __user *dst,
 				    const void *src, size_t size)
 {
-	return __copy_to_user(dst, src, size) ? -EFAULT : 0;
+	return rtdm_backend_copy_to_user(dst, src, size) ? -EFAULT : 0;
 }
 
 static inline int rtdm_safe_copy_to_user(struct rtdm_fd *fd, void __user *dst,
 					 const void *src, size_t size)
 {
-	return copy_to_user(dst, src, size) ? -EFAULT : 0;
+	return rtdm_backend_copy_to_user(dst, src, size) ? -EFAULT : 0;
 }
+
+/*
+ * Copies between a kernel buffer and an iov_iter (e.g. the iovecs of a
+ * recvmsg/sendmsg), advancing it. Context: task, both stages. The bytes
+ * copied.
+ */
+size_t rtdm_copy_to_iter(const void *src, size_t size, struct iov_iter *to);
+size_t rtdm_copy_from_iter(void *dst, size_t size, struct iov_iter *from);
 
 /* Returns the string length (without NUL), or -EFAULT. */
 static inline int rtdm_strncpy_from_user(struct rtdm_fd *fd, char *dst,

@@ -3,15 +3,17 @@
  * RTDM device registry: named devices (/dev/rtdm/<name>) and protocol
  * devices (found by protocol family and socket type).
  *
- * rtdm_dev_unregister() waits until every fd open on the device is closed.
- * Module removal never gets that far while fds are open: each open fd
- * holds a reference on the driver's module, so rmmod is refused (EBUSY)
- * until the last fd is closed.
+ * rtdm_dev_unregister() revokes the fds still open on the device: their
+ * calls in progress are interrupted, their close handler runs, and later
+ * calls fail with -ENODEV; the contexts are freed when closed. Module
+ * removal never gets that far while fds are open: each open fd holds a
+ * reference on the driver's module, so rmmod is refused (EBUSY) until the
+ * last fd is closed; unbinding a device from its driver (sysfs unbind,
+ * hot removal) does not wait for them.
  */
 #include <linux/bitmap.h>
 #include <linux/kdev_t.h>
 #include <linux/slab.h>
-#include <linux/version.h>
 #include "internal.h"
 
 struct class *rtdm_class;
@@ -26,11 +28,7 @@ static bool is_named(struct rtdm_driver *drv)
 	return (drv->device_flags & RTDM_DEVICE_TYPE_MASK) == RTDM_NAMED_DEVICE;
 }
 
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
-static char *rtdm_devnode(const struct device *dev, umode_t *mode)
-#else
-static char *rtdm_devnode(struct device *dev, umode_t *mode)
-#endif
+static char *rtdm_devnode(RTDM_DEVNODE_CONST struct device *dev, umode_t *mode)
 {
 	return kasprintf(GFP_KERNEL, "rtdm/%s", dev_name(dev));
 }
@@ -163,7 +161,12 @@ static int register_driver(struct rtdm_driver *drv)
 			goto fail_region;
 
 		cdev_init(&drv->named.cdev, &rtdm_fops);
-		drv->named.cdev.owner = THIS_MODULE;
+		/*
+		 * The cdev lives in the driver's module: opening pins that
+		 * module from the cdev lookup on, not only from
+		 * grab_device() on.
+		 */
+		drv->named.cdev.owner = p->owner;
 		ret = cdev_add(&drv->named.cdev, drv->named.devt,
 			       drv->device_count);
 		if (ret)
@@ -268,7 +271,6 @@ int rtdm_dev_register(struct rtdm_device *dev)
 	dev->dead = false;
 	dev->open_count = 0;
 	atomic_set(&dev->refcount, 0);
-	init_waitqueue_head(&dev->putwq);
 	INIT_LIST_HEAD(&dev->openfd_list);
 
 	if (is_named(drv)) {
@@ -309,16 +311,38 @@ unlock:
 }
 EXPORT_SYMBOL_GPL(rtdm_dev_register);
 
+/* An fd still open on @dev, with a reference taken, or NULL. */
+static struct rtdm_fd *next_open_fd(struct rtdm_device *dev)
+{
+	struct rtdm_fd *fd, *found = NULL;
+
+	spin_lock(&rtdm_fd_list_lock);
+	list_for_each_entry(fd, &dev->openfd_list, next)
+		if (refcount_inc_not_zero(&fd->refs)) {
+			found = fd;
+			break;
+		}
+	spin_unlock(&rtdm_fd_list_lock);
+
+	return found;
+}
+
 /**
  * rtdm_dev_unregister - remove an RTDM device
  * @dev: a registered device.
  *
- * New opens fail at once with -ENODEV; the call then waits for the fds
- * still open on the device to be closed, warning every 10 s.
+ * New opens fail at once with -ENODEV. The fds still open on the device
+ * are revoked: the calls in progress on them are interrupted (they return
+ * -ENODEV), their close handler runs, and every later call on them fails
+ * with -ENODEV until they are closed. On return, no handler of the device
+ * runs any more and nothing refers to @dev.
+ *
+ * Context: in-band task context; may sleep.
  */
 void rtdm_dev_unregister(struct rtdm_device *dev)
 {
 	struct rtdm_driver *drv = dev->driver;
+	struct rtdm_fd *fd;
 
 	if (WARN_ON(dev->magic != RTDM_DEVICE_MAGIC))
 		return;
@@ -330,10 +354,12 @@ void rtdm_dev_unregister(struct rtdm_device *dev)
 	list_del(&dev->link);
 	mutex_unlock(&rtdm_dev_lock);
 
-	while (!wait_var_event_timeout(&dev->refcount,
-				       !atomic_read(&dev->refcount), 10 * HZ))
-		pr_warn("rtdm: %s: waiting for %d open fd(s) to close\n",
-			dev->name, atomic_read(&dev->refcount));
+	while ((fd = next_open_fd(dev))) {
+		rtdm_fd_revoke(fd);
+		rtdm_fd_put(fd);
+	}
+	/* fds being freed concurrently drop their device reference soon */
+	wait_var_event(&dev->refcount, !atomic_read(&dev->refcount));
 
 	device_unregister(dev->kdev);
 
@@ -427,24 +453,16 @@ struct rtdm_device *rtdm_get_protocol_device(int family, int type)
 	return ret ? ERR_PTR(ret) : dev;
 }
 
-/* Drop the reference of a closed fd. @dev may be freed on return. */
+/* Drop the device reference of an fd. @dev may be freed on return. */
 void rtdm_put_device(struct rtdm_device *dev)
 {
-	struct module *owner = dev->driver->profile_info.owner;
-
 	if (atomic_dec_and_test(&dev->refcount))
 		wake_up_var(&dev->refcount);
-
-	module_put(owner);
 }
 
 int rtdm_device_init(void)
 {
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
-	rtdm_class = class_create("rtdm");
-#else
-	rtdm_class = class_create(THIS_MODULE, "rtdm");
-#endif
+	rtdm_class = rtdm_class_create("rtdm");
 	if (IS_ERR(rtdm_class))
 		return PTR_ERR(rtdm_class);
 

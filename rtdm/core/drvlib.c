@@ -1,26 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * RTDM driver library: memory, iovecs and mapping of kernel memory into
- * user space. Backend independent.
+ * RTDM driver library: iovecs, iov_iter copies and mapping of kernel
+ * memory into user space, over the backend's user copies.
  */
 #include <linux/io.h>
 #include <linux/mman.h>
 #include <linux/slab.h>
 #include <linux/uio.h>
+#include <linux/version.h>
 #include <linux/vmalloc.h>
 #include "internal.h"
-
-void *rtdm_malloc(size_t size)
-{
-	return kmalloc(size, GFP_KERNEL);
-}
-EXPORT_SYMBOL_GPL(rtdm_malloc);
-
-void rtdm_free(void *ptr)
-{
-	kfree(ptr);
-}
-EXPORT_SYMBOL_GPL(rtdm_free);
 
 /* ------------------------------------------------------------------ */
 /* iovecs                                                             */
@@ -36,13 +25,13 @@ int rtdm_get_iovec(struct rtdm_fd *fd, struct iovec **iovp,
 		return -EINVAL;
 
 	if (msg->msg_iovlen > RTDM_IOV_FASTMAX) {
-		iov = kmalloc(len, GFP_KERNEL);
+		iov = rtdm_malloc(len);
 		if (!iov)
 			return -ENOMEM;
 	}
 
 	*iovp = iov;
-	if (copy_from_user(iov, msg->msg_iov, len)) {
+	if (rtdm_backend_copy_from_user(iov, msg->msg_iov, len)) {
 		rtdm_drop_iovec(iov, iov_fast);
 		return -EFAULT;
 	}
@@ -58,7 +47,7 @@ int rtdm_put_iovec(struct rtdm_fd *fd, struct iovec *iov,
 	size_t len = sizeof(iov[0]) * msg->msg_iovlen;
 	int ret = 0;
 
-	if (copy_to_user(msg->msg_iov, iov, len))
+	if (rtdm_backend_copy_to_user(msg->msg_iov, iov, len))
 		ret = -EFAULT;
 
 	rtdm_drop_iovec(iov, iov_fast);
@@ -70,7 +59,7 @@ EXPORT_SYMBOL_GPL(rtdm_put_iovec);
 void rtdm_drop_iovec(struct iovec *iov, struct iovec *iov_fast)
 {
 	if (iov != iov_fast)
-		kfree(iov);
+		rtdm_free(iov);
 }
 EXPORT_SYMBOL_GPL(rtdm_drop_iovec);
 
@@ -88,6 +77,71 @@ ssize_t rtdm_get_iov_flatlen(struct iovec *iov, int iovlen)
 	return len;
 }
 EXPORT_SYMBOL_GPL(rtdm_get_iov_flatlen);
+
+/* ------------------------------------------------------------------ */
+/* iov_iter copies                                                    */
+/* ------------------------------------------------------------------ */
+
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 4, 0)
+#define iter_iov(__i)	((__i)->iov)
+#endif
+
+/*
+ * Copy between @buf and a user-backed iterator through the backend's user
+ * copies (raw out-of-band on evl: copy_to_iter() would might_fault()).
+ */
+static size_t user_iter_copy(void *buf, size_t size, struct iov_iter *i,
+			     bool to_user)
+{
+	const struct iovec *iov;
+	size_t done = 0, skip, n, left;
+	unsigned long k;
+	void __user *p;
+
+	size = min(size, iov_iter_count(i));
+	if (iter_is_ubuf(i)) {
+		p = i->ubuf + i->iov_offset;
+		left = to_user ? rtdm_backend_copy_to_user(p, buf, size) :
+			rtdm_backend_copy_from_user(buf, p, size);
+		done = size - left;
+	} else {
+		iov = iter_iov(i);
+		skip = i->iov_offset;
+		for (k = 0; k < i->nr_segs && done < size; k++, skip = 0) {
+			n = min(iov[k].iov_len - skip, size - done);
+			if (!n)
+				continue;
+			p = iov[k].iov_base + skip;
+			left = to_user ?
+				rtdm_backend_copy_to_user(p, buf + done, n) :
+				rtdm_backend_copy_from_user(buf + done, p, n);
+			done += n - left;
+			if (left)
+				break;
+		}
+	}
+	iov_iter_advance(i, done);
+
+	return done;
+}
+
+size_t rtdm_copy_to_iter(const void *src, size_t size, struct iov_iter *to)
+{
+	if (!user_backed_iter(to))
+		return copy_to_iter(src, size, to);
+
+	return user_iter_copy((void *)src, size, to, true);
+}
+EXPORT_SYMBOL_GPL(rtdm_copy_to_iter);
+
+size_t rtdm_copy_from_iter(void *dst, size_t size, struct iov_iter *from)
+{
+	if (!user_backed_iter(from))
+		return copy_from_iter(dst, size, from);
+
+	return user_iter_copy(dst, size, from, false);
+}
+EXPORT_SYMBOL_GPL(rtdm_copy_from_iter);
 
 /* ------------------------------------------------------------------ */
 /* Mapping to user space                                              */

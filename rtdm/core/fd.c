@@ -7,24 +7,40 @@
  * device node; protocol devices through the control device
  * /dev/rtdm/control, whose RTDM_CTL_SOCKET ioctl returns a new fd.
  *
- * Lifetime: the context holds one reference while the fd is open and one
- * per handler in progress. Closing the fd (the last close() of it, even
- * while another thread is blocked in one of its handlers) runs the
- * driver's close handler at once; drivers wake their waiters there, and
- * the core makes further calls on the fd fail with -EBADF. Blocked
- * handlers woken that way return -EBADF by convention (the RTDM wait
- * services report -EIDRM to the driver). The context memory is released
- * when the last handler in progress returns.
+ * Life cycle (see struct rtdm_fd in <rtdm/driver.h>): calls in progress
+ * are listed on the fd with the descriptor table of their caller. When a
+ * process closes its last descriptor of the file (flush with no other
+ * descriptor of the file left in that table), the calls of that table are
+ * revoked: the backend interrupts their RTDM waits and they return -EBADF.
+ * The driver's close handler runs once, in a kernel worker, when the file
+ * is released (no descriptor and no call left) or its device unregistered;
+ * the context is freed on the last reference.
  *
  * Dispatch: a real-time caller is served by the _rt handler first, others
- * by the _nrt handler first; -ENOSYS from the first runs the second.
+ * by the _nrt handler first; -ENOSYS from the first runs the second where
+ * the backend lets it run (on evl an out-of-band caller gets -ENOSYS back
+ * instead, and the library repeats the call in-band; and vice versa).
  */
 #include <linux/anon_inodes.h>
+#include <linux/fdtable.h>
 #include <linux/file.h>
 #include <linux/miscdevice.h>
 #include <linux/poll.h>
 #include <linux/slab.h>
+#include <linux/wait_bit.h>
 #include "internal.h"
+
+/* Close handlers run here: in-band, task context, no signals. */
+static struct workqueue_struct *rtdm_close_wq;
+
+static void close_worker(struct work_struct *work)
+{
+	struct rtdm_fd *fd = container_of(work, struct rtdm_fd, close_work);
+
+	if (fd->ops->close)
+		fd->ops->close(fd);
+	complete_all(&fd->close_done);
+}
 
 static struct rtdm_dev_context *alloc_context(struct rtdm_device *dev,
 					      int oflags)
@@ -44,6 +60,11 @@ static struct rtdm_dev_context *alloc_context(struct rtdm_device *dev,
 	get_task_comm(ctx->fd.comm, current);
 	refcount_set(&ctx->fd.refs, 1);
 	INIT_LIST_HEAD(&ctx->fd.next);
+	rtdm_lock_init(&ctx->fd.calls_lock);
+	INIT_LIST_HEAD(&ctx->fd.calls);
+	ctx->fd.module = dev->driver->profile_info.owner;
+	INIT_WORK(&ctx->fd.close_work, close_worker);
+	init_completion(&ctx->fd.close_done);
 
 	return ctx;
 }
@@ -55,39 +76,176 @@ static void link_context(struct rtdm_dev_context *ctx)
 	spin_unlock(&rtdm_fd_list_lock);
 }
 
-static void free_context(struct rtdm_dev_context *ctx)
+/* Take @ctx off its device's list and count, once. */
+static void detach_context(struct rtdm_dev_context *ctx)
 {
-	struct rtdm_device *dev = ctx->device;
+	if (test_and_set_bit(RTDM_FD_DETACHED, &ctx->fd.state))
+		return;
 
 	spin_lock(&rtdm_fd_list_lock);
-	list_del(&ctx->fd.next);
+	list_del_init(&ctx->fd.next);
 	spin_unlock(&rtdm_fd_list_lock);
+	rtdm_put_device(ctx->device);
+}
+
+/* Undo alloc_context() and the device lookup: no file, no handler ran. */
+static void discard_context(struct rtdm_dev_context *ctx)
+{
+	struct module *owner = ctx->fd.module;
+
+	rtdm_put_device(ctx->device);
 	kfree(ctx);
-	rtdm_put_device(dev);
+	module_put(owner);
+}
+
+static void free_context(struct rtdm_dev_context *ctx)
+{
+	struct module *owner = ctx->fd.module;
+
+	detach_context(ctx);
+	kfree(ctx);
+	module_put(owner);
 }
 
 void rtdm_fd_put(struct rtdm_fd *fd)
 {
-	if (refcount_dec_and_test(&fd->refs))
+	if (refcount_dec_and_test(&fd->refs) &&
+	    !rtdm_backend_fd_defer(fd, RTDM_FD_FINISH_FREE))
 		free_context(rtdm_fd_to_context(fd));
 }
 
-/* Enter a handler: NULL if the fd is closed. */
-struct rtdm_fd *rtdm_fd_enter(struct file *filp)
+void rtdm_fd_finish_inband(struct rtdm_fd *fd, unsigned int what)
+{
+	if (what == RTDM_FD_FINISH_DRAINED)
+		wake_up_var(&fd->ncalls);
+	else
+		free_context(rtdm_fd_to_context(fd));
+}
+
+struct rtdm_fd *rtdm_fd_enter(struct file *filp, struct rtdm_fd_call *call)
 {
 	struct rtdm_dev_context *ctx = filp->private_data;
 	struct rtdm_fd *fd = &ctx->fd;
+	rtdm_lockctx_t c;
 
-	if (!refcount_inc_not_zero(&fd->refs))
-		return NULL;
-
+	rtdm_lock_get_irqsave(&fd->calls_lock, c);
 	if (test_bit(RTDM_FD_CLOSED, &fd->state)) {
-		rtdm_fd_put(fd);
-		return NULL;
+		rtdm_lock_put_irqrestore(&fd->calls_lock, c);
+		return ERR_PTR(test_bit(RTDM_FD_REVOKED, &fd->state) ?
+			       -ENODEV : -EBADF);
 	}
+	refcount_inc(&fd->refs);
+	call->task = current;
+	call->files = current->files;
+	call->revoked = 0;
+	list_add(&call->link, &fd->calls);
+	fd->ncalls++;
+	rtdm_lock_put_irqrestore(&fd->calls_lock, c);
 
 	return fd;
 }
+
+long rtdm_fd_leave(struct rtdm_fd *fd, struct rtdm_fd_call *call, long ret)
+{
+	rtdm_lockctx_t c;
+	bool drained;
+
+	rtdm_lock_get_irqsave(&fd->calls_lock, c);
+	list_del(&call->link);
+	drained = !--fd->ncalls && test_bit(RTDM_FD_CLOSED, &fd->state);
+	rtdm_lock_put_irqrestore(&fd->calls_lock, c);
+
+	if (drained && !rtdm_backend_fd_defer(fd, RTDM_FD_FINISH_DRAINED))
+		wake_up_var(&fd->ncalls);
+	if (call->revoked && ret < 0)
+		ret = call->revoked;
+	rtdm_fd_put(fd);
+
+	return ret;
+}
+
+/*
+ * Revoke the calls in progress on @fd that tasks sharing @files (any task
+ * with NULL) make: they return @err, their RTDM waits are interrupted.
+ * With @shut, no call nor lock may start on @fd any more. In-band; the
+ * tasks are woken outside the lock, a batch at a time.
+ */
+#define RTDM_KICK_BATCH	8
+
+static void revoke_calls(struct rtdm_fd *fd, struct files_struct *files,
+			 int err, bool shut)
+{
+	struct task_struct *tasks[RTDM_KICK_BATCH];
+	struct rtdm_fd_call *call;
+	rtdm_lockctx_t c;
+	int n, k;
+
+	do {
+		n = 0;
+		rtdm_lock_get_irqsave(&fd->calls_lock, c);
+		if (shut) {
+			if (err == -ENODEV)
+				set_bit(RTDM_FD_REVOKED, &fd->state);
+			set_bit(RTDM_FD_CLOSED, &fd->state);
+		}
+		list_for_each_entry(call, &fd->calls, link) {
+			if (call->revoked || (files && call->files != files))
+				continue;
+			call->revoked = err;
+			rtdm_backend_kick(call->task);
+			get_task_struct(call->task);
+			tasks[n++] = call->task;
+			if (n == RTDM_KICK_BATCH)
+				break;
+		}
+		rtdm_lock_put_irqrestore(&fd->calls_lock, c);
+
+		for (k = 0; k < n; k++) {
+			wake_up_process(tasks[k]);
+			put_task_struct(tasks[k]);
+		}
+	} while (n == RTDM_KICK_BATCH);
+}
+
+/*
+ * No new call or lock on @fd from now on; interrupt the calls in
+ * progress with @err and wait until they have returned.
+ */
+static void shut_fd(struct rtdm_fd *fd, int err)
+{
+	revoke_calls(fd, NULL, err, true);
+	wait_var_event(&fd->ncalls, !READ_ONCE(fd->ncalls));
+}
+
+/* Run the driver's close handler once, in the close worker; wait for it. */
+static void run_close(struct rtdm_fd *fd)
+{
+	if (!test_and_set_bit(RTDM_FD_CLOSE_RUN, &fd->state))
+		queue_work(rtdm_close_wq, &fd->close_work);
+	wait_for_completion(&fd->close_done);
+}
+
+void rtdm_fd_revoke(struct rtdm_fd *fd)
+{
+	shut_fd(fd, -ENODEV);
+	run_close(fd);
+	detach_context(rtdm_fd_to_context(fd));
+}
+
+int rtdm_fd_flags(const struct rtdm_fd *fd)
+{
+	struct file *filp;
+	int flags;
+
+	/* A released file is freed after an RCU grace period. */
+	rcu_read_lock();
+	filp = READ_ONCE(fd->file);
+	flags = filp ? READ_ONCE(filp->f_flags) : READ_ONCE(fd->oflags);
+	rcu_read_unlock();
+
+	return flags;
+}
+EXPORT_SYMBOL_GPL(rtdm_fd_flags);
 
 int rtdm_fd_lock(struct rtdm_fd *fd)
 {
@@ -126,16 +284,6 @@ static void backend_release(struct rtdm_fd *fd)
 		rtdm_backend_fd_release(fd);
 }
 
-/* Run the driver's close handler, once. */
-static void close_fd(struct rtdm_fd *fd)
-{
-	if (test_and_set_bit(RTDM_FD_CLOSED, &fd->state))
-		return;
-
-	if (fd->ops->close)
-		fd->ops->close(fd);
-}
-
 /* ------------------------------------------------------------------ */
 /* Dispatch                                                           */
 /* ------------------------------------------------------------------ */
@@ -143,10 +291,11 @@ static void close_fd(struct rtdm_fd *fd)
 #define DISPATCH(fd, rt, op, fallback_err, ...)				\
 ({									\
 	struct rtdm_fd *__fd = (fd);					\
+	bool __rt = (rt);						\
 	typeof(__fd->ops->op##_rt) __first, __second;			\
 	long __ret;							\
 									\
-	if (rt) {							\
+	if (__rt) {							\
 		__first = __fd->ops->op##_rt;				\
 		__second = __fd->ops->op##_nrt;				\
 	} else {							\
@@ -157,7 +306,8 @@ static void close_fd(struct rtdm_fd *fd)
 		__ret = (fallback_err);					\
 	} else {							\
 		__ret = __first ? __first(__fd, ##__VA_ARGS__) : -ENOSYS;\
-		if (__ret == -ENOSYS && __second)			\
+		if (__ret == -ENOSYS && __second &&			\
+		    rtdm_backend_may_run(!__rt))			\
 			__ret = __second(__fd, ##__VA_ARGS__);		\
 	}								\
 	__ret;								\
@@ -185,7 +335,7 @@ static int device_info(struct rtdm_fd *fd, void __user *arg)
 		.profile_version = drv->profile_info.version,
 	};
 
-	return copy_to_user(arg, &info, sizeof(info)) ? -EFAULT : 0;
+	return rtdm_backend_copy_to_user(arg, &info, sizeof(info)) ? -EFAULT : 0;
 }
 
 /*
@@ -201,14 +351,15 @@ static int msg_ioctl(struct rtdm_fd *fd, void __user *arg, bool rt,
 	struct _rtdm_msg_args args;
 	struct user_msghdr __user *umsg;
 	struct user_msghdr msg;
+	__s64 bytes;
 	ssize_t ret;
 	int flags;
 
-	if (copy_from_user(&args, uargs, sizeof(args)))
+	if (rtdm_backend_copy_from_user(&args, uargs, sizeof(args)))
 		return -EFAULT;
 
 	umsg = args.msg;
-	if (copy_from_user(&msg, umsg, sizeof(msg)))
+	if (rtdm_backend_copy_from_user(&msg, umsg, sizeof(msg)))
 		return -EFAULT;
 
 	flags = args.flags;
@@ -222,12 +373,19 @@ static int msg_ioctl(struct rtdm_fd *fd, void __user *arg, bool rt,
 	if (ret < 0)
 		return ret;
 
-	if (!send && (put_user(msg.msg_namelen, &umsg->msg_namelen) ||
-		      put_user(msg.msg_controllen, &umsg->msg_controllen) ||
-		      put_user(msg.msg_flags, &umsg->msg_flags)))
+	if (!send &&
+	    (rtdm_backend_copy_to_user(&umsg->msg_namelen, &msg.msg_namelen,
+				       sizeof(msg.msg_namelen)) ||
+	     rtdm_backend_copy_to_user(&umsg->msg_controllen,
+				       &msg.msg_controllen,
+				       sizeof(msg.msg_controllen)) ||
+	     rtdm_backend_copy_to_user(&umsg->msg_flags, &msg.msg_flags,
+				       sizeof(msg.msg_flags))))
 		return -EFAULT;
 
-	return put_user((__s64)ret, &uargs->bytes) ? -EFAULT : 0;
+	bytes = ret;
+	return rtdm_backend_copy_to_user(&uargs->bytes, &bytes, sizeof(bytes)) ?
+		-EFAULT : 0;
 }
 
 int rtdm_fd_dispatch_ioctl(struct rtdm_fd *fd, unsigned int request,
@@ -268,6 +426,7 @@ static int rtdm_fop_open(struct inode *inode, struct file *filp)
 	ctx = alloc_context(dev, filp->f_flags);
 	if (!ctx) {
 		rtdm_put_device(dev);
+		module_put(drv->profile_info.owner);
 		return -ENOMEM;
 	}
 
@@ -292,25 +451,39 @@ static int rtdm_fop_open(struct inode *inode, struct file *filp)
 	return 0;
 fail:
 	filp->private_data = NULL;
-	kfree(ctx);
-	rtdm_put_device(dev);
+	discard_context(ctx);
 
 	return ret;
 }
 
+static int same_file(const void *filp, struct file *file, unsigned int n)
+{
+	return file == filp;
+}
+
 /*
- * close(): when this closes the last descriptor referring to the file
- * (the file count is then one plus the handlers in progress, each of which
- * holds the file), run the driver's close handler now so that blocked
- * callers are woken; release() does it otherwise.
+ * A descriptor of the file is being closed in descriptor table @id. If it
+ * was the table's last one, revoke the calls that table's tasks have in
+ * progress on the file.
  */
 static int rtdm_fop_flush(struct file *filp, fl_owner_t id)
 {
 	struct rtdm_dev_context *ctx = filp->private_data;
-	unsigned int inflight = refcount_read(&ctx->fd.refs) - 1;
+	struct rtdm_fd *fd = &ctx->fd;
+	struct rtdm_fd_call *call;
+	rtdm_lockctx_t c;
+	bool caller = false;
 
-	if (file_count(filp) <= 1 + inflight)
-		close_fd(&ctx->fd);
+	rtdm_lock_get_irqsave(&fd->calls_lock, c);
+	list_for_each_entry(call, &fd->calls, link)
+		caller |= call->files == id;
+	rtdm_lock_put_irqrestore(&fd->calls_lock, c);
+
+	/* Another descriptor of the file left in the table keeps it open. */
+	if (!caller || iterate_fd(id, 0, same_file, filp))
+		return 0;
+
+	revoke_calls(fd, id, -EBADF, false);
 
 	return 0;
 }
@@ -318,10 +491,15 @@ static int rtdm_fop_flush(struct file *filp, fl_owner_t id)
 static int rtdm_fop_release(struct inode *inode, struct file *filp)
 {
 	struct rtdm_dev_context *ctx = filp->private_data;
+	struct rtdm_fd *fd = &ctx->fd;
 
-	close_fd(&ctx->fd);
-	backend_release(&ctx->fd);
-	rtdm_fd_put(&ctx->fd);
+	/* Calls without a file reference (out-of-band ones) may be left. */
+	shut_fd(fd, -EBADF);
+	WRITE_ONCE(fd->oflags, filp->f_flags);
+	WRITE_ONCE(fd->file, NULL);
+	backend_release(fd);
+	run_close(fd);
+	rtdm_fd_put(fd);
 
 	return 0;
 }
@@ -329,47 +507,44 @@ static int rtdm_fop_release(struct inode *inode, struct file *filp)
 static ssize_t rtdm_fop_read(struct file *filp, char __user *buf,
 			     size_t size, loff_t *ppos)
 {
-	struct rtdm_fd *fd = rtdm_fd_enter(filp);
-	ssize_t ret;
+	struct rtdm_fd_call call;
+	struct rtdm_fd *fd = rtdm_fd_enter(filp, &call);
 
-	if (!fd)
-		return -EBADF;
+	if (IS_ERR(fd))
+		return PTR_ERR(fd);
 
-	ret = rtdm_fd_dispatch_read(fd, buf, size, rtdm_in_rt_context());
-	rtdm_fd_put(fd);
-
-	return ret;
+	return rtdm_fd_leave(fd, &call,
+			     rtdm_fd_dispatch_read(fd, buf, size,
+						   rtdm_in_rt_context()));
 }
 
 static ssize_t rtdm_fop_write(struct file *filp, const char __user *buf,
 			      size_t size, loff_t *ppos)
 {
-	struct rtdm_fd *fd = rtdm_fd_enter(filp);
-	ssize_t ret;
+	struct rtdm_fd_call call;
+	struct rtdm_fd *fd = rtdm_fd_enter(filp, &call);
 
-	if (!fd)
-		return -EBADF;
+	if (IS_ERR(fd))
+		return PTR_ERR(fd);
 
-	ret = rtdm_fd_dispatch_write(fd, buf, size, rtdm_in_rt_context());
-	rtdm_fd_put(fd);
-
-	return ret;
+	return rtdm_fd_leave(fd, &call,
+			     rtdm_fd_dispatch_write(fd, buf, size,
+						    rtdm_in_rt_context()));
 }
 
 static long rtdm_fop_ioctl(struct file *filp, unsigned int request,
 			   unsigned long arg)
 {
-	struct rtdm_fd *fd = rtdm_fd_enter(filp);
-	long ret;
+	struct rtdm_fd_call call;
+	struct rtdm_fd *fd = rtdm_fd_enter(filp, &call);
 
-	if (!fd)
-		return -EBADF;
+	if (IS_ERR(fd))
+		return PTR_ERR(fd);
 
-	ret = rtdm_fd_dispatch_ioctl(fd, request, (void __user *)arg,
-				     rtdm_in_rt_context());
-	rtdm_fd_put(fd);
-
-	return ret;
+	return rtdm_fd_leave(fd, &call,
+			     rtdm_fd_dispatch_ioctl(fd, request,
+						    (void __user *)arg,
+						    rtdm_in_rt_context()));
 }
 
 __poll_t rtdm_selector_mask(unsigned int type)
@@ -384,44 +559,49 @@ __poll_t rtdm_selector_mask(unsigned int type)
 	}
 }
 
-static __poll_t rtdm_fop_poll(struct file *filp, poll_table *pt)
+__poll_t rtdm_fd_poll(struct file *filp, rtdm_selector_t *sel)
 {
-	struct rtdm_fd *fd = rtdm_fd_enter(filp);
-	struct rtdm_selector sel = { .file = filp, .pt = pt, .mask = 0 };
+	struct rtdm_fd_call call;
+	struct rtdm_fd *fd = rtdm_fd_enter(filp, &call);
 	unsigned int type;
 
-	if (!fd)
-		return EPOLLERR | EPOLLNVAL;
+	if (IS_ERR(fd))
+		return PTR_ERR(fd) == -ENODEV ? EPOLLERR | EPOLLHUP :
+			EPOLLERR | EPOLLNVAL;
 
-	if (!fd->ops->select) {
-		rtdm_fd_put(fd);
-		return EPOLLERR;
-	}
+	if (fd->ops->select)
+		for (type = RTDM_SELECTTYPE_READ;
+		     type <= RTDM_SELECTTYPE_EXCEPT; type++)
+			fd->ops->select(fd, sel, type, 0);
+	else
+		sel->mask = EPOLLERR;
 
-	for (type = RTDM_SELECTTYPE_READ; type <= RTDM_SELECTTYPE_EXCEPT;
-	     type++)
-		fd->ops->select(fd, &sel, type, 0);
+	rtdm_fd_leave(fd, &call, 0);
 
-	rtdm_fd_put(fd);
+	return sel->mask;
+}
 
-	return sel.mask;
+static __poll_t rtdm_fop_poll(struct file *filp, poll_table *pt)
+{
+	struct rtdm_selector sel = { .file = filp, .pt = pt, .mask = 0 };
+
+	return rtdm_fd_poll(filp, &sel);
 }
 
 static int rtdm_fop_mmap(struct file *filp, struct vm_area_struct *vma)
 {
-	struct rtdm_fd *fd = rtdm_fd_enter(filp);
+	struct rtdm_fd_call call;
+	struct rtdm_fd *fd = rtdm_fd_enter(filp, &call);
 	int ret;
 
-	if (!fd)
-		return -EBADF;
+	if (IS_ERR(fd))
+		return PTR_ERR(fd);
 
 	ret = rtdm_mmap_request(fd, vma);
 	if (ret == -ENOSYS)
 		ret = fd->ops->mmap ? fd->ops->mmap(fd, vma) : -ENODEV;
 
-	rtdm_fd_put(fd);
-
-	return ret;
+	return rtdm_fd_leave(fd, &call, ret);
 }
 
 const struct file_operations rtdm_fops = {
@@ -434,7 +614,7 @@ const struct file_operations rtdm_fops = {
 	.unlocked_ioctl = rtdm_fop_ioctl,
 	.poll = rtdm_fop_poll,
 	.mmap = rtdm_fop_mmap,
-	.llseek = no_llseek,
+	RTDM_NO_LLSEEK
 	RTDM_BACKEND_FOPS
 };
 
@@ -459,14 +639,14 @@ static int rtdm_create_socket(const struct rtdm_socket_req *req)
 	ctx = alloc_context(dev, O_RDWR | (req->flags & O_NONBLOCK));
 	if (!ctx) {
 		rtdm_put_device(dev);
+		module_put(dev->driver->profile_info.owner);
 		return -ENOMEM;
 	}
 
 	if (ctx->fd.ops->socket) {
 		ret = ctx->fd.ops->socket(&ctx->fd, req->protocol);
 		if (ret) {
-			kfree(ctx);
-			rtdm_put_device(dev);
+			discard_context(ctx);
 			return ret;
 		}
 	}
@@ -500,7 +680,8 @@ static int rtdm_create_socket(const struct rtdm_socket_req *req)
 
 	return ufd;
 fail:
-	close_fd(&ctx->fd);
+	set_bit(RTDM_FD_CLOSED, &ctx->fd.state);
+	run_close(&ctx->fd);
 	rtdm_fd_put(&ctx->fd);
 
 	return ret;
@@ -526,7 +707,7 @@ static const struct file_operations rtdm_control_fops = {
 	.open = nonseekable_open,
 	.unlocked_ioctl = rtdm_control_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
-	.llseek = no_llseek,
+	RTDM_NO_LLSEEK
 };
 
 static struct miscdevice rtdm_control_dev = {
@@ -545,4 +726,16 @@ int rtdm_control_init(void)
 void rtdm_control_cleanup(void)
 {
 	misc_deregister(&rtdm_control_dev);
+}
+
+int rtdm_fd_init(void)
+{
+	rtdm_close_wq = alloc_workqueue("rtdm_close", WQ_UNBOUND, 0);
+
+	return rtdm_close_wq ? 0 : -ENOMEM;
+}
+
+void rtdm_fd_cleanup(void)
+{
+	destroy_workqueue(rtdm_close_wq);
 }

@@ -22,6 +22,10 @@ static int __init rtdm_init(void)
 	if (ret)
 		return ret;
 
+	ret = rtdm_fd_init();
+	if (ret)
+		goto fail_fd;
+
 	ret = rtdm_device_init();
 	if (ret)
 		goto fail_device;
@@ -45,6 +49,8 @@ fail_proc:
 fail_control:
 	rtdm_device_cleanup();
 fail_device:
+	rtdm_fd_cleanup();
+fail_fd:
 	rtdm_backend_cleanup();
 
 	return ret;
@@ -56,6 +62,7 @@ static void __exit rtdm_exit(void)
 	rtdm_proc_cleanup();
 	rtdm_control_cleanup();
 	rtdm_device_cleanup();
+	rtdm_fd_cleanup();
 	rtdm_backend_cleanup();
 }
 

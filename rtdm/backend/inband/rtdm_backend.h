@@ -18,7 +18,9 @@
 #include <linux/rtmutex.h>
 #include <linux/sched.h>
 #include <linux/sched/rt.h>
+#include <linux/sched/signal.h>
 #include <linux/spinlock.h>
+#include <linux/uaccess.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 
@@ -100,6 +102,7 @@ do {								\
 	raw_spin_lock_init(&__rtdm_wqi->wq.lock);		\
 	__rtdm_waitqueue_init(__rtdm_wqi);			\
 } while (0)
+void __rtdm_waitqueue_init(rtdm_waitqueue_t *wq);
 
 #define rtdm_waitqueue_lock(__wq, __ctx)	\
 	raw_spin_lock_irqsave(&(__wq)->wq.lock, __ctx)
@@ -107,13 +110,13 @@ do {								\
 	raw_spin_unlock_irqrestore(&(__wq)->wq.lock, __ctx)
 
 /*
- * rt_mutex for priority inheritance; timed lockers cannot queue on an
- * rt_mutex from a module (no exported timed lock) and wait on @waiters
- * for an unlock instead.
+ * rt_mutex for priority inheritance; @waiters lists the tasks waiting in
+ * rtdm_mutex_timedlock(), for destroy and timeouts (mutex.c).
  */
 typedef struct rtdm_mutex {
 	struct rt_mutex lock;
-	struct rtdm_bwq waiters;
+	raw_spinlock_t wlock;
+	struct list_head waiters;
 	bool destroyed;
 } rtdm_mutex_t;
 
@@ -123,6 +126,7 @@ typedef struct rtdm_timer {
 	ktime_t interval;
 	clockid_t clock;
 	bool in_handler;
+	int handler_cpu;	/* where the handler runs, while in_handler */
 	bool stop_in_handler;
 	bool restart_in_handler;
 	const char *name;
@@ -136,6 +140,7 @@ typedef struct rtdm_task {
 	ktime_t period;
 	ktime_t next;		/* next release date, monotonic */
 	bool unblocked;
+	bool stopping;		/* rtdm_task_destroy() in progress */
 	struct completion exited;
 	struct list_head link;	/* status list */
 	char name[32];
@@ -181,6 +186,43 @@ static inline int rtdm_backend_fd_open(struct rtdm_fd *fd)
 
 static inline void rtdm_backend_fd_release(struct rtdm_fd *fd)
 {
+}
+
+/* The fd layer never has to defer in-band work on this backend. */
+static inline bool rtdm_backend_fd_defer(struct rtdm_fd *fd, unsigned int what)
+{
+	return false;
+}
+
+/* Both kinds of handlers may run in any task context here. */
+static inline bool rtdm_backend_may_run(bool rt_handler)
+{
+	return true;
+}
+
+/* User copies; the bytes not copied. */
+static inline unsigned long
+rtdm_backend_copy_from_user(void *dst, const void __user *src, size_t size)
+{
+	return copy_from_user(dst, src, size);
+}
+
+static inline unsigned long
+rtdm_backend_copy_to_user(void __user *dst, const void *src, size_t size)
+{
+	return copy_to_user(dst, src, size);
+}
+
+/*
+ * Make the RTDM wait @task is in, or the next one it starts, fail with
+ * -EINTR (the core revokes a call in progress and wakes the task next,
+ * outside its lock): TIF_NOTIFY_SIGNAL makes signal_pending() true until
+ * the task returns to user space, where the kernel clears it, like a
+ * signal without a handler.
+ */
+static inline void rtdm_backend_kick(struct task_struct *task)
+{
+	set_tsk_thread_flag(task, TIF_NOTIFY_SIGNAL);
 }
 
 /* The selector a select handler receives: the poll() request in progress. */

@@ -28,23 +28,31 @@ rtdm_task_t *rtdm_task_current(void)
 }
 EXPORT_SYMBOL_GPL(rtdm_task_current);
 
+bool rtdm_in_rt_task(void)
+{
+	return rt_task(current) || rtdm_task_current();
+}
+
 bool rtdm_wait_interrupted(void)
 {
-	rtdm_task_t *task;
+	rtdm_task_t *task = rtdm_task_current();
 
-	if (signal_pending(current))
-		return true;
-
-	task = rtdm_task_current();
 	if (!task)
-		return false;
+		return signal_pending(current);
 
+	/*
+	 * An RTDM task never returns to user space, where the kernel would
+	 * clear the TIF_NOTIFY_SIGNAL that rtdm_task_unblock() set: take it
+	 * back with the unblock request.
+	 */
 	if (READ_ONCE(task->unblocked)) {
 		WRITE_ONCE(task->unblocked, false);
+		clear_thread_flag(TIF_NOTIFY_SIGNAL);
 		return true;
 	}
 
-	return kthread_should_stop();
+	return READ_ONCE(task->stopping) || kthread_should_stop() ||
+		signal_pending(current);
 }
 
 int rtdm_sleep_until(ktime_t deadline, clockid_t clock)
@@ -124,6 +132,7 @@ int rtdm_task_init(rtdm_task_t *task, const char *name,
 	task->proc = task_proc;
 	task->arg = arg;
 	task->unblocked = false;
+	task->stopping = false;
 	task->periods = 0;
 	task->overruns = 0;
 	task->max_lateness_ns = 0;
@@ -155,6 +164,9 @@ void rtdm_task_destroy(rtdm_task_t *task)
 	if (!task->kthread)
 		return;
 
+	/* rtdm_task_should_stop() is true once its wait is interrupted */
+	WRITE_ONCE(task->stopping, true);
+	rtdm_task_unblock(task);
 	kthread_stop(task->kthread);
 	put_task_struct(task->kthread);
 	task->kthread = NULL;
@@ -173,7 +185,9 @@ EXPORT_SYMBOL_GPL(rtdm_task_join);
 
 int rtdm_task_should_stop(void)
 {
-	return rtdm_task_current() && kthread_should_stop();
+	rtdm_task_t *task = rtdm_task_current();
+
+	return task && (READ_ONCE(task->stopping) || kthread_should_stop());
 }
 EXPORT_SYMBOL_GPL(rtdm_task_should_stop);
 
@@ -236,7 +250,9 @@ int rtdm_task_unblock(rtdm_task_t *task)
 	if (!task->kthread)
 		return 0;
 
+	/* interrupts rt_mutex waits too (rtdm_mutex_lock()) */
 	WRITE_ONCE(task->unblocked, true);
+	set_tsk_thread_flag(task->kthread, TIF_NOTIFY_SIGNAL);
 
 	return wake_up_process(task->kthread);
 }
@@ -270,6 +286,13 @@ int rtdm_task_sleep_until(nanosecs_abs_t wakeup_time)
 	return rtdm_task_sleep_abs(wakeup_time, RTDM_TIMERMODE_ABSOLUTE);
 }
 EXPORT_SYMBOL_GPL(rtdm_task_sleep_until);
+
+int rtdm_task_current_priority(void)
+{
+	return current->prio < MAX_RT_PRIO ? MAX_RT_PRIO - 1 - current->prio :
+		-1;
+}
+EXPORT_SYMBOL_GPL(rtdm_task_current_priority);
 
 void rtdm_task_busy_sleep(nanosecs_rel_t delay)
 {

@@ -1,30 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Inband backend: clocks and timers.
+ * Inband backend: timers.
  *
  * RTDM timers are hrtimers in hard mode: their handlers run in hard
- * interrupt context on PREEMPT_RT too.
+ * interrupt context on PREEMPT_RT too. rtdm_timer_start() and
+ * rtdm_timer_stop() called from the timer's own handler act on the
+ * running handler instead of cancelling it (hrtimer_cancel() would wait
+ * for the handler to return: a deadlock).
  */
 #include "inband.h"
 #include <linux/timekeeping.h>
 
-nanosecs_abs_t rtdm_clock_read_monotonic(void)
+/*
+ * True when called from @timer's own handler: it runs in hard interrupt
+ * context on this CPU, and no other timer handler can run here meanwhile.
+ */
+static bool in_own_handler(rtdm_timer_t *timer)
 {
-	return ktime_get_ns();
+	return in_hardirq() && READ_ONCE(timer->in_handler) &&
+		READ_ONCE(timer->handler_cpu) == raw_smp_processor_id();
 }
-EXPORT_SYMBOL_GPL(rtdm_clock_read_monotonic);
-
-nanosecs_abs_t rtdm_clock_read(void)
-{
-	return ktime_get_ns();
-}
-EXPORT_SYMBOL_GPL(rtdm_clock_read);
-
-nanosecs_abs_t rtdm_clock_read_realtime(void)
-{
-	return ktime_get_real_ns();
-}
-EXPORT_SYMBOL_GPL(rtdm_clock_read_realtime);
 
 static enum hrtimer_restart timer_trampoline(struct hrtimer *hrt)
 {
@@ -32,9 +27,10 @@ static enum hrtimer_restart timer_trampoline(struct hrtimer *hrt)
 
 	timer->stop_in_handler = false;
 	timer->restart_in_handler = false;
-	timer->in_handler = true;
+	WRITE_ONCE(timer->handler_cpu, raw_smp_processor_id());
+	WRITE_ONCE(timer->in_handler, true);
 	timer->handler(timer);
-	timer->in_handler = false;
+	WRITE_ONCE(timer->in_handler, false);
 
 	if (timer->stop_in_handler)
 		return HRTIMER_NORESTART;
@@ -73,6 +69,8 @@ EXPORT_SYMBOL_GPL(rtdm_timer_init);
 
 void rtdm_timer_destroy(rtdm_timer_t *timer)
 {
+	if (WARN_ON_ONCE(in_own_handler(timer)))
+		return;
 	hrtimer_cancel(&timer->hrt);
 }
 EXPORT_SYMBOL_GPL(rtdm_timer_destroy);
@@ -114,6 +112,10 @@ int rtdm_timer_start(rtdm_timer_t *timer, nanosecs_abs_t expiry,
 	ktime_t date;
 	int ret;
 
+	if (in_own_handler(timer))
+		return rtdm_timer_start_in_handler(timer, expiry, interval,
+						   mode);
+
 	ret = expiry_date(expiry, interval, mode, &date);
 	if (ret)
 		return ret;
@@ -131,7 +133,10 @@ EXPORT_SYMBOL_GPL(rtdm_timer_start);
 
 void rtdm_timer_stop(rtdm_timer_t *timer)
 {
-	hrtimer_cancel(&timer->hrt);
+	if (in_own_handler(timer))
+		rtdm_timer_stop_in_handler(timer);
+	else
+		hrtimer_cancel(&timer->hrt);
 }
 EXPORT_SYMBOL_GPL(rtdm_timer_stop);
 
