@@ -22,6 +22,12 @@ test_bad_input = core_tests.test_bad_input
 
 
 @pytest.fixture
+def evl(arm_guest):
+    """The shared tests ask which backend runs (see test_core_services)."""
+    return arm_guest.target.backend == "evl"
+
+
+@pytest.fixture
 def core(arm_guest):
     core_tests.load_modules(arm_guest)
 

@@ -23,6 +23,13 @@ def load_modules(guest):
 
 
 @pytest.fixture
+def evl(guest):
+    """True on the evl backend: rt handlers run out-of-band there, which
+    Linux does not count as hard interrupt context."""
+    return guest.target.backend == "evl"
+
+
+@pytest.fixture
 def core(guest):
     load_modules(guest)
 
@@ -74,7 +81,7 @@ def test_dispatch_which(core):
     assert info["device_flags"] & 0x0010        # RTDM_NAMED_DEVICE
 
 
-def test_dispatch_fallback(core):
+def test_dispatch_fallback(core, evl):
     r = core("fallback")
     for ctx in ("rt", "nrt"):
         # ioctl_rt returns -ENOSYS: the nrt handler serves every caller.
@@ -87,8 +94,12 @@ def test_dispatch_fallback(core):
         w = r[ctx]["write"]
         assert w["bytes"] == len("fallback") + 1, (ctx, w)
         assert w["handler"] == NRT and w["stored_ok"] == 1, (ctx, w)
-    assert r["rt"]["fallback"]["in_rt"] == 1
-    assert r["nrt"]["rtonly"]["in_rt"] == 0
+    # the nrt handler runs in the rt caller's context on the inband
+    # backend, in-band on evl (the library repeats the call there)
+    assert r["rt"]["fallback"]["in_rt"] == (0 if evl else 1)
+    # an in-band caller runs the rt handler in its own context on the
+    # inband backend; on evl librtdm attaches it to EVL, out-of-band
+    assert r["nrt"]["rtonly"]["in_rt"] == (1 if evl else 0)
 
 
 # --------------------------------------------------------------------------
@@ -143,59 +154,113 @@ def test_semaphore(core):
     assert w["end_ns"] - w["signal_ns"] < SLACK
 
 
-def test_mutex(core):
-    r = core("mutex 50")
-    hold = 50 * MS
-    s = r["short_timeout"]              # timeout < hold
+@pytest.fixture(scope="module")
+def mutex_runs(guest):
+    load_modules(guest)
+    return guest.run_json("rtdm-core-test mutex 100", timeout=120)
+
+
+def waiter(run, i=0):
+    return run["waiters"][i]
+
+
+def test_mutex(mutex_runs):
+    r = mutex_runs
+    hold = 100 * MS
+    s = waiter(r["short_timeout"])          # timeout < hold
     assert s["ret_name"] == "ETIMEDOUT", s
-    assert s["timeout_ns"] <= s["waited_ns"] < s["timeout_ns"] + SLACK, s
-    lng = r["long_timeout"]             # timeout > hold: got it on unlock
-    assert lng["ret"] == 0, lng
-    assert hold * 0.9 <= lng["waited_ns"] < lng["timeout_ns"], lng
-    nb = r["nonblock"]
+    assert hold / 2 <= s["waited_ns"] < hold / 2 + SLACK, s
+    # The holder keeps the mutex 20 ms (the waiter's start) + hold.
+    lng = waiter(r["long_timeout"])         # timeout > hold: got it on unlock
+    assert lng["ret"] == 0 and lng["order"] == 1, lng
+    assert hold <= lng["waited_ns"] < 4 * hold, lng
+    nb = waiter(r["nonblock"])
     assert nb["ret_name"] == "EAGAIN" and nb["waited_ns"] < SLACK, nb
-    inf = r["infinite"]
-    assert inf["ret"] == 0 and inf["waited_ns"] >= hold * 0.9, inf
+    inf = waiter(r["infinite"])
+    assert inf["ret"] == 0 and inf["waited_ns"] >= hold, inf
 
 
-def test_mutex_priority_inheritance(core):
-    r = core("mutex 50")
-    pi = r["pi"]
-    assert pi["ret"] == 0, pi
-    assert pi["caller_prio"] == 80
-    # The holder (priority 10) runs at the waiter's priority while the
-    # SCHED_FIFO 80 caller waits in rtdm_mutex_lock(), and drops back.
+def test_mutex_priority_inheritance(mutex_runs):
+    # The holder (priority 10) runs at the waiter's priority (80) while the
+    # waiter is queued in rtdm_mutex_lock(), and drops back after unlocking.
+    pi = mutex_runs["pi"]
+    assert waiter(pi)["ret"] == 0, pi
     assert pi["holder_prio_before"] == 10, pi
     assert pi["holder_prio_during"] == 80, pi
     assert pi["holder_prio_after"] == 10, pi
+
+
+def test_mutex_timed_waiters_boost_the_owner(mutex_runs):
+    """A timed rtdm_mutex_timedlock() waiter boosts the owner like an
+    infinite one, and the boost goes when it gives up."""
+    lng = mutex_runs["long_timeout"]
+    assert lng["holder_prio_during"] == 80, lng
+    assert lng["holder_prio_after"] == 10, lng
+    s = mutex_runs["short_timeout"]         # timed out before the hold ended
+    assert waiter(s)["ret_name"] == "ETIMEDOUT", s
+    assert s["holder_prio_during"] == 10, s
+
+
+@pytest.mark.parametrize("run", ["order", "order_pi"])
+def test_mutex_waiters_served_by_priority(mutex_runs, run):
+    """Waiters queued in the order 20, 40, 60 get the mutex 60, 40, 20, and
+    the owner runs at the top waiter's priority meanwhile."""
+    r = mutex_runs[run]
+    assert r["ioctl"] == 0, r
+    got = {w["prio"]: (w["ret"], w["order"]) for w in r["waiters"]}
+    assert got == {60: (0, 1), 40: (0, 2), 20: (0, 3)}, r
+    assert r["holder_prio_during"] == 60, r
+
+
+@pytest.mark.parametrize("run", ["destroy_timed", "destroy_infinite"])
+def test_mutex_destroy_wakes_waiters(mutex_runs, run):
+    """rtdm_mutex_destroy() fails every waiter with EIDRM at once, timed or
+    not, instead of leaving them parked."""
+    r = mutex_runs[run]
+    assert r["ioctl"] == 0, r
+    for w in r["waiters"]:
+        assert w["ret_name"] == "EIDRM" and w["order"] == 0, r
+        assert w["waited_ns"] < 100 * MS, r
+    assert r["holder_prio_during"] == 10, r
 
 
 # --------------------------------------------------------------------------
 # Timers, tasks, sleeps
 # --------------------------------------------------------------------------
 
-def test_timer_oneshot(core):
+def test_timer_oneshot(core, evl):
     r = core("timer-oneshot 10")
     for mode in ("relative", "absolute"):
         t = r[mode]
         assert t["ret"] == 0 and t["fired"] == 1, (mode, t)
         assert 0 <= t["late_ns"] < SLACK, (mode, t)
         assert t["fired_ns"] - t["armed_ns"] >= 10 * MS, (mode, t)
-        # Timer handlers run in hard interrupt context, real-time.
-        assert t["hardirq"] == 1 and t["rt_context"] == 1, (mode, t)
+        # Timer handlers run in rt context: hard interrupt context on
+        # the inband backend, out-of-band on evl.
+        assert t["rt_context"] == 1 and t["hardirq"] == (0 if evl else 1), (mode, t)
     past = r["absolute_past"]
     assert past["ret_name"] == "ETIMEDOUT" and past["fired"] == 0, past
     assert r["relative_zero"]["ioctl_name"] == "EINVAL"
 
 
-def test_timer_periodic(core):
+def test_timer_restarted_and_stopped_from_its_handler(core):
+    """rtdm_timer_start() and rtdm_timer_stop() called from the timer's own
+    handler restart and stop it (they deadlocked in hrtimer_cancel())."""
+    r = core("timer-self 2000 20", timeout=60)
+    for mode in ("oneshot", "periodic"):
+        t = r[mode]
+        assert t["ioctl"] == 0 and t["ret"] == 0 and t["start_ret"] == 0, (mode, t)
+        assert t["fired"] == 20 and t["fired_after"] == 0, (mode, t)
+
+
+def test_timer_periodic(core, evl):
     r = core("timer-periodic 1000 200")
     period, count = 1 * MS, 200
     assert r["ret"] == 0, r
     assert r["ticks"] == count, r
     # rtdm_timer_stop_in_handler() really stops it.
     assert r["extra_ticks"] == 0, r
-    assert r["hardirq"] == count, r
+    assert r["hardirq"] == (0 if evl else count), r
     assert r["lat_min_ns"] >= 0, r
     assert r["lat_max_ns"] < SLACK, r
     assert r["first_ns"] >= r["start_ns"]
@@ -234,11 +299,12 @@ def test_task_sleep(core):
     assert r["nrt_rel"]["handler"] == NRT and r["nrt_rel"]["in_rt"] == 0
 
 
-def test_nrtsig(core):
+def test_nrtsig(core, evl):
     r = core("nrtsig 20")
     assert r["ret"] == 0, r
-    # Pended from the hard timer handler, each pend ran exactly once.
-    assert r["pends"] == 20 and r["pend_hardirq"] == 20, r
+    # Pended from the timer handler (rt context), each pend ran once.
+    assert r["pends"] == 20 and r["pend_rt"] == 20, r
+    assert r["pend_hardirq"] == (0 if evl else 20), r
     assert r["runs"] == 20, r
     # ... in-band: never in hard interrupt context.
     assert r["run_hardirq"] == 0, r
@@ -249,13 +315,14 @@ def test_nrtsig(core):
 # Interrupts
 # --------------------------------------------------------------------------
 
-def test_irq(core):
+def test_irq(core, evl):
     r = core("irq 10")
     assert r["ret"] == 0, r
     assert r["virq"] > 0
-    # Each trigger ran the handler once, in hard irq context.
+    # Each trigger ran the handler once, in rt context (hard irq context
+    # on the inband backend, out-of-band on evl).
     assert r["hits"] == 10, r
-    assert r["hardirq"] == 10 and r["rt_context"] == 10, r
+    assert r["rt_context"] == 10 and r["hardirq"] == (0 if evl else 10), r
     assert 0 <= r["lat_min_ns"] <= r["lat_max_ns"] < SLACK, r
     # rtdm_irq_disable() masks the line, rtdm_irq_enable() unmasks it.
     assert r["hits_disabled"] == 0, r
@@ -402,6 +469,82 @@ def test_close_while_blocked(core, other):
         # The blocked caller returns -1/EBADF promptly.
         assert c["ret_name"] == "EBADF", (kind, c)
         assert 0 <= c["return_after_close_ns"] < SLACK, (kind, c)
+
+
+def test_fd_life_cycle(core):
+    """Closing a descriptor shuts the file only when no other descriptor of
+    it is left: fork, exec with O_CLOEXEC, dup, dup2 and driver-held
+    references (rtdm_fd_lock) do not close it under its other users."""
+    r = core("fd-life", timeout=60)
+    for case in ("fork_child_closes", "fork_child_execs_cloexec"):
+        c = r[case]
+        # the single-threaded parent's read times out (400 ms) instead of
+        # being cut short with EBADF when the child drops its copy
+        assert c["read_name"] == "ETIMEDOUT", (case, c)
+        assert c["read_ns"] >= 390 * MS, (case, c)
+        assert c["ioctl_after"] == 0 and c["child_status"] == 0, (case, c)
+    assert r["fork_parent_closes"]["close"] == 0, r
+    assert r["fork_parent_closes"]["child_status"] == 0, r
+    for case, first, last in (("dup_close", "close_first", "close_last"),
+                              ("dup2_over", "dup2_first", "dup2_last")):
+        c = r[case]
+        assert c[first] >= 0 and c["blocked_after_first"] == 1, (case, c)
+        assert c["ioctl_on_dup"] == 0, (case, c)
+        # the last descriptor gone, the blocked reader returns EBADF
+        assert c[last] >= 0 and c["read_name"] == "EBADF", (case, c)
+        assert 0 <= c["return_after_last_ns"] < SLACK, (case, c)
+    lk = r["lock_dup"]
+    for k in ("hold", "close_first", "ioctl_on_dup", "release", "close_last"):
+        assert lk[k] == 0, lk
+
+
+def test_fd_outlived_by_a_driver_reference(core, guest):
+    """A context kept by rtdm_fd_lock() after its file was released is still
+    listed, with the flags the file had, and goes with the reference."""
+    r = core("hold-close")
+    flags = r["open"].split()[-1]
+    assert int(flags, 16) & r["oflags"] == r["oflags"], r    # O_RDWR|O_NONBLOCK
+    assert r["hold"] == 0 and r["close"] == 0, r
+    assert r["closed_held"] and r["closed_held"].split()[-1] == flags, r
+    assert r["release"] == 0 and r["released"] == "", r
+
+
+def test_unbind_revokes_open_fds(core, guest):
+    """Unbinding the device of an open fd (sysfs) does not wait for the fd:
+    the blocked reader fails with ENODEV, later calls too, close works,
+    and the device comes back on bind."""
+    drv = "/sys/bus/platform/drivers/rtdmtest"
+    out = guest.run_ok(
+        "rm -f /tmp/br-ready; rtdm-core-test block-read /dev/rtdm/rtdmplat0 "
+        "/tmp/br-ready 10000 > /tmp/br.json & pid=$!; "
+        "i=0; while [ ! -e /tmp/br-ready ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done; "
+        f"echo rtdmtest > {drv}/unbind; echo unbind=$?; "
+        "ls /dev/rtdm | grep -c rtdmplat; wait $pid; echo reader=$?; cat /tmp/br.json; "
+        f"echo rtdmtest > {drv}/bind; echo bind=$?; ls /dev/rtdm/rtdmplat0", timeout=60)
+    lines = out.splitlines()
+    assert "unbind=0" in lines and "reader=0" in lines and "bind=0" in lines, out
+    assert lines[lines.index("unbind=0") + 1] == "0", out      # node gone
+    import json
+    r = json.loads(next(l for l in lines if l.startswith("{")))
+    assert r["returned"] == 1 and r["read_name"] == "ENODEV", r
+    assert r["blocked_ns"] < SLACK, r
+    assert r["ioctl_after_name"] == "ENODEV" and r["read_after_name"] == "ENODEV", r
+    assert r["close"] == 0, r
+    assert lines[-1] == "/dev/rtdm/rtdmplat0", out
+
+
+def test_poll(core, evl):
+    """poll() reports a named device readable once its event is signalled;
+    on evl, evl_poll() from a thread attached to EVL too (oob_poll)."""
+    r = core("poll 50")
+    runs = ["poll"] + (["evl_poll"] if evl else [])
+    assert r["built_with_evl"] == (1 if evl else 0), r
+    for k in runs:
+        p = r[k]
+        assert p["idle"] == 0, (k, p)
+        assert p["ready"] == 1 and p["pollin"] == 1, (k, p)
+        assert 0 <= p["wake_ns"] < SLACK, (k, p)               # after the signal
+    assert r["closed_revents"] == 0x20, r                     # POLLNVAL
 
 
 def test_exclusive_open(core):

@@ -3,17 +3,69 @@
  * RTDM test driver: exposes the RTDM core services to user space so that
  * test programs observe their real effects.
  *
- * Devices: rtdmtest0/1 (named), rtdmexcl0 (named, exclusive) and the
+ * Devices: rtdmtest0/1 (named), rtdmexcl0 (named, exclusive), rtdmplat0
+ * (named, registered by the probe of the "rtdmtest" platform device the
+ * module creates, so that it can be unbound through sysfs) and the
  * rtdmtest-proto datagram loopback (protocol device, see proto.c). The
  * named devices' ioctls are listed in <rtdm/uapi/testing.h>; requests that
  * set up tasks, timers, interrupts or mappings are served in-band
  * (ioctl_rt returns -ENOSYS for them), the waits and the dispatch probes
  * by both handlers, which report which one ran.
  */
+#include <linux/delay.h>
+#include <linux/platform_device.h>
 #include "rttst.h"
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("RTDM test driver");
+
+static unsigned int exit_delay_ms;
+module_param(exit_delay_ms, uint, 0444);
+MODULE_PARM_DESC(exit_delay_ms, "sleep at the start of module removal (tests)");
+
+/*
+ * A deliberate leak, for the tests that prove the leak checks can fail
+ * (tests/test_core_lifecycle.py): every open of a named device allocates
+ * leak_per_open bytes and forgets them.
+ */
+static unsigned int leak_per_open;
+module_param(leak_per_open, uint, 0444);
+MODULE_PARM_DESC(leak_per_open, "bytes each open leaks on purpose (leak check tests)");
+
+/* RTTST_RTIOC_FD_HOLD: one parked rtdm_fd_lock() reference. */
+static DEFINE_MUTEX(rttst_hold_lock);
+static struct rtdm_fd *rttst_held_fd;
+
+static int rttst_fd_hold(struct rtdm_fd *fd)
+{
+	int ret = -EBUSY;
+
+	mutex_lock(&rttst_hold_lock);
+	if (!rttst_held_fd) {
+		ret = rtdm_fd_lock(fd);
+		if (!ret)
+			rttst_held_fd = fd;
+	}
+	mutex_unlock(&rttst_hold_lock);
+
+	return ret;
+}
+
+static int rttst_fd_release(void)
+{
+	struct rtdm_fd *fd;
+
+	mutex_lock(&rttst_hold_lock);
+	fd = rttst_held_fd;
+	rttst_held_fd = NULL;
+	mutex_unlock(&rttst_hold_lock);
+	if (!fd)
+		return -ENXIO;
+
+	rtdm_fd_unlock(fd);
+
+	return 0;
+}
 
 static void rttst_note_signal(struct rttst_ctx *ctx)
 {
@@ -40,18 +92,23 @@ static int rttst_open(struct rtdm_fd *fd, int oflags)
 {
 	struct rttst_ctx *ctx = rtdm_fd_to_private(fd);
 
+	/* the pointer is dropped on purpose: leak_per_open */
+	if (leak_per_open && !kmalloc(leak_per_open, GFP_KERNEL))
+		return -ENOMEM;
+
 	rtdm_event_init(&ctx->event, 0);
 	rtdm_sem_init(&ctx->sem, 0);
 	rtdm_lock_init(&ctx->lock);
-	rtdm_mutex_init(&ctx->setup_lock);
+	mutex_init(&ctx->setup_lock);
 
 	return 0;
 }
 
 /*
- * Runs on the last close(), possibly while other threads are blocked in
- * this fd's handlers: destroying the event and the semaphore wakes them
- * with -EIDRM. The context stays valid until they have returned.
+ * Runs when no call is in progress any more (release, or the device going
+ * away after its calls were interrupted): destroying the event and the
+ * semaphore wakes poll() waiters, detaching releases what setup requests
+ * acquired.
  */
 static void rttst_close(struct rtdm_fd *fd)
 {
@@ -60,11 +117,11 @@ static void rttst_close(struct rtdm_fd *fd)
 	rtdm_event_destroy(&ctx->event);
 	rtdm_sem_destroy(&ctx->sem);
 
-	rtdm_mutex_lock(&ctx->setup_lock);
+	mutex_lock(&ctx->setup_lock);
 	rttst_irq_detach(ctx);
 	rttst_mem_release(ctx);
-	rtdm_mutex_unlock(&ctx->setup_lock);
-	rtdm_mutex_destroy(&ctx->setup_lock);
+	mutex_unlock(&ctx->setup_lock);
+	mutex_destroy(&ctx->setup_lock);
 }
 
 static void rttst_which(struct rtdm_fd *fd, struct rttst_which *w,
@@ -91,8 +148,12 @@ static int rttst_wait(struct rttst_ctx *ctx, struct rttst_wait *w,
 	w->end_ns = rtdm_clock_read();
 	w->signal_ns = rttst_last_signal(ctx);
 
-	/* The fd was closed under our feet. */
-	return w->ret == -EIDRM ? -EBADF : 0;
+	/*
+	 * Interrupted (the caller's process closed its descriptor: the core
+	 * returns -EBADF) or destroyed: fail the call; other outcomes are
+	 * results, reported in @w.
+	 */
+	return w->ret == -EINTR || w->ret == -EIDRM ? w->ret : 0;
 }
 
 static int rttst_rw_info(struct rttst_ctx *ctx, struct rttst_rw_info *i)
@@ -132,6 +193,7 @@ union rttst_args {
 	struct rttst_irq_trigger irq_trigger;
 	struct rttst_mmap mmap;
 	struct rttst_mmap_check mmap_check;
+	struct rttst_timer_self tself;
 };
 
 /* Requests both handlers serve; -ENOIOCTLCMD for the others. */
@@ -203,11 +265,18 @@ static int rttst_ioctl_setup(struct rtdm_fd *fd, unsigned int request,
 		return rttst_nrtsig(&a->nrtsig);
 	case RTTST_RTIOC_IRQ:
 		return rttst_irq_test(&a->irq);
+	case RTTST_RTIOC_TIMER_SELF:
+		return rttst_timer_self(&a->tself);
+	case RTTST_RTIOC_FD_HOLD:
+		return rttst_fd_hold(fd);
+	case RTTST_RTIOC_FD_RELEASE:
+		return rttst_fd_release();
 	}
 
 	/* Requests touching the per-fd setup state. */
-	if (rtdm_mutex_lock(&ctx->setup_lock))
-		return -EBADF;
+	ret = mutex_lock_interruptible(&ctx->setup_lock);
+	if (ret)
+		return ret;
 
 	switch (request) {
 	case RTTST_RTIOC_IRQ_ATTACH:
@@ -232,7 +301,7 @@ static int rttst_ioctl_setup(struct rtdm_fd *fd, unsigned int request,
 		ret = -ENOIOCTLCMD;
 	}
 
-	rtdm_mutex_unlock(&ctx->setup_lock);
+	mutex_unlock(&ctx->setup_lock);
 
 	return ret;
 }
@@ -241,7 +310,7 @@ static bool rttst_ioctl_known(unsigned int request)
 {
 	return _IOC_TYPE(request) == RTDM_CLASS_TESTING &&
 		_IOC_NR(request) >= _IOC_NR(RTTST_RTIOC_WHICH) &&
-		_IOC_NR(request) <= _IOC_NR(RTTST_RTIOC_LATENCY);
+		_IOC_NR(request) <= _IOC_NR(RTTST_RTIOC_LAST);
 }
 
 /*
@@ -360,8 +429,6 @@ static ssize_t rttst_read(struct rtdm_fd *fd, void __user *buf, size_t size,
 	rtdm_lock_put_irqrestore(&ctx->lock, c);
 	out[1] = handler;
 
-	if (ret == -EIDRM)
-		return -EBADF;
 	if (ret)
 		return ret;
 
@@ -407,8 +474,21 @@ static ssize_t rttst_write_nrt(struct rtdm_fd *fd, const void __user *buf,
 	return size;
 }
 
+/* Readable while the fd's event is pending (poll(), evl_poll()). */
+static int rttst_select(struct rtdm_fd *fd, rtdm_selector_t *selector,
+			unsigned int type, unsigned int index)
+{
+	struct rttst_ctx *ctx = rtdm_fd_to_private(fd);
+
+	if (type != RTDM_SELECTTYPE_READ)
+		return 0;
+
+	return rtdm_event_select(&ctx->event, selector, type, index);
+}
+
 #define RTTST_NAMED_OPS {				\
 	.open = rttst_open,				\
+	.select = rttst_select,				\
 	.close = rttst_close,				\
 	.ioctl_rt = rttst_ioctl_rt,			\
 	.ioctl_nrt = rttst_ioctl_nrt,			\
@@ -438,6 +518,47 @@ static struct rtdm_driver rttst_excl_driver = {
 	.ops = RTTST_NAMED_OPS,
 };
 
+/* rtdmplat0: registered by the probe of the "rtdmtest" platform device. */
+static struct rtdm_driver rttst_plat_driver = {
+	.profile_info = RTDM_PROFILE_INFO(rtdmplat, RTDM_CLASS_TESTING,
+					  RTDM_SUBCLASS_RTDMTEST,
+					  RTTST_PROFILE_VER),
+	.device_flags = RTDM_NAMED_DEVICE,
+	.device_count = 1,
+	.context_size = sizeof(struct rttst_ctx),
+	.ops = RTTST_NAMED_OPS,
+};
+
+static int rttst_plat_probe(struct platform_device *pdev)
+{
+	struct rtdm_device *dev;
+
+	dev = devm_kzalloc(&pdev->dev, sizeof(*dev), GFP_KERNEL);
+	if (!dev)
+		return -ENOMEM;
+
+	dev->driver = &rttst_plat_driver;
+	dev->label = "rtdmplat%d";
+	platform_set_drvdata(pdev, dev);
+
+	return rtdm_dev_register(dev);
+}
+
+static void rttst_plat_remove(struct platform_device *pdev)
+{
+	rtdm_dev_unregister(platform_get_drvdata(pdev));
+}
+
+RTDM_PLATFORM_REMOVE(rttst_plat_remove);
+
+static struct platform_driver rttst_pdriver = {
+	.driver = { .name = "rtdmtest" },
+	.probe = rttst_plat_probe,
+	.remove = rtdm_platform_remove_op(rttst_plat_remove),
+};
+
+static struct platform_device *rttst_pdev;
+
 static struct rtdm_device rttst_devices[] = {
 	{ .driver = &rttst_driver, .label = RTTST_DEVICE_NAME "%d", },
 	{ .driver = &rttst_driver, .label = RTTST_DEVICE_NAME "%d", },
@@ -462,7 +583,21 @@ static int __init rttst_init(void)
 	if (ret)
 		goto fail;
 
+	ret = platform_driver_register(&rttst_pdriver);
+	if (ret)
+		goto fail_pdriver;
+
+	rttst_pdev = platform_device_register_simple("rtdmtest", -1, NULL, 0);
+	if (IS_ERR(rttst_pdev)) {
+		ret = PTR_ERR(rttst_pdev);
+		goto fail_pdev;
+	}
+
 	return 0;
+fail_pdev:
+	platform_driver_unregister(&rttst_pdriver);
+fail_pdriver:
+	rttst_proto_unregister();
 fail:
 	while (--n >= 0)
 		rtdm_dev_unregister(&rttst_devices[n]);
@@ -476,6 +611,9 @@ static void __exit rttst_exit(void)
 {
 	int n;
 
+	msleep(exit_delay_ms);
+	platform_device_unregister(rttst_pdev);
+	platform_driver_unregister(&rttst_pdriver);
 	rttst_proto_unregister();
 	for (n = ARRAY_SIZE(rttst_devices) - 1; n >= 0; n--)
 		rtdm_dev_unregister(&rttst_devices[n]);

@@ -14,6 +14,7 @@
 #define RTTST_PERIOD_MAX	1000000000LL		/* 1 s */
 #define RTTST_COUNT_MAX		100000U
 #define RTTST_RUN_MAX		(60LL * NSEC_PER_SEC)	/* one measurement */
+#define RTTST_MS		(1000LL * 1000)
 #define RTTST_DELAY_MAX		(10LL * NSEC_PER_SEC)
 #define RTTST_LAT_SAMPLES_MAX	10000000U
 #define RTTST_LAT_RUN_MAX	(3600LL * NSEC_PER_SEC)
@@ -60,12 +61,6 @@ static inline void rttst_stats_put(const struct rttst_stats *s,
 	*avg = div_s64(s->sum, s->n);
 }
 
-/* Real-time priority of a task as user space sees it, -1 if not RT. */
-static inline int rttst_rt_prio(const struct task_struct *p)
-{
-	return p->prio < MAX_RT_PRIO ? MAX_RT_PRIO - 1 - p->prio : -1;
-}
-
 /* A buffer mapped into user space, freed with its last user. */
 struct rttst_mapbuf {
 	struct kref ref;
@@ -95,8 +90,11 @@ struct rttst_ctx {
 	u32 last_write_in_rt;
 	u32 wlen;
 	u8 wbuf[RTTST_WBUF_SIZE];
-	/* Setup state below: in-band handlers only, under @setup_lock. */
-	rtdm_mutex_t setup_lock;
+	/*
+	 * Setup state below: in-band handlers only, under @setup_lock (a
+	 * Linux mutex: RTDM mutexes are for real-time context).
+	 */
+	struct mutex setup_lock;
 	struct rttst_irqst *irq;	/* RTTST_RTIOC_IRQ_ATTACH */
 	struct rttst_mapbuf *map;	/* RTTST_RTIOC_MMAP */
 	void __user *map_addr;
@@ -110,6 +108,7 @@ int rttst_timer_periodic(struct rttst_timer_periodic *t);
 int rttst_task_periodic(struct rttst_task_periodic *t);
 int rttst_task_sleep(struct rttst_sleep *s);
 int rttst_nrtsig(struct rttst_nrtsig *n);
+int rttst_timer_self(struct rttst_timer_self *t);
 int rttst_latency(struct rttst_latency *l);
 
 /* irq.c */

@@ -21,12 +21,28 @@ static bool rttst_period_ok(s64 period, u32 count)
 /* Mutex                                                              */
 /* ------------------------------------------------------------------ */
 
+struct rttst_mutex_run;
+
+struct rttst_mutex_waiter {
+	struct rttst_mutex_run *run;
+	rtdm_task_t task;
+	rtdm_event_t started;
+	int idx;
+	int ret;
+	u32 order;
+	u64 waited_ns;
+};
+
 struct rttst_mutex_run {
 	rtdm_mutex_t mutex;
-	rtdm_event_t locked;
-	rtdm_event_t done;
-	rtdm_task_t task;
-	nanosecs_rel_t hold;
+	rtdm_event_t locked;		/* the holder has it */
+	rtdm_event_t go;		/* the waiters are queued */
+	rtdm_event_t done;		/* the holder is done */
+	rtdm_lock_t lock;		/* @acquired, @nwaiting */
+	rtdm_task_t holder;
+	struct rttst_mutex_waiter w[RTTST_MUTEX_WAITERS];
+	const struct rttst_mutex *m;
+	u32 acquired;
 	int lock_ret;
 	int prio_before;
 	int prio_during;
@@ -38,77 +54,206 @@ static void rttst_mutex_holder(void *arg)
 	struct rttst_mutex_run *r = arg;
 
 	r->lock_ret = rtdm_mutex_lock(&r->mutex);
+	r->prio_before = rtdm_task_current_priority();
+	rtdm_event_signal(&r->locked);
 	if (r->lock_ret) {
-		rtdm_event_signal(&r->locked);
 		rtdm_event_signal(&r->done);
 		return;
 	}
-	r->prio_before = rttst_rt_prio(current);
-	rtdm_event_signal(&r->locked);
-	rtdm_task_sleep(r->hold);
-	r->prio_during = rttst_rt_prio(current);
+	rtdm_event_timedwait(&r->go, RTTST_GRACE, NULL);
+	rtdm_task_sleep(r->m->hold_ns);
+	r->prio_during = rtdm_task_current_priority();
 	rtdm_mutex_unlock(&r->mutex);
-	r->prio_after = rttst_rt_prio(current);
+	r->prio_after = rtdm_task_current_priority();
 	rtdm_event_signal(&r->done);
 }
 
-/*
- * A task takes a mutex and holds it @hold_ns; the caller then tries to
- * lock it, with a timeout or (RTTST_MUTEX_PI) without one, so that the
- * holder's priority is boosted to the caller's while it waits.
- */
+static void rttst_mutex_waiter(void *arg)
+{
+	struct rttst_mutex_waiter *w = arg;
+	struct rttst_mutex_run *r = w->run;
+	rtdm_lockctx_t c;
+	u64 t0;
+
+	rtdm_event_signal(&w->started);
+	t0 = rtdm_clock_read();
+	if (r->m->flags & RTTST_MUTEX_PI)
+		w->ret = rtdm_mutex_lock(&r->mutex);
+	else
+		w->ret = rtdm_mutex_timedlock(&r->mutex, r->m->timeout_ns,
+					      NULL);
+	w->waited_ns = rtdm_clock_read() - t0;
+	if (w->ret)
+		return;
+
+	rtdm_lock_get_irqsave(&r->lock, c);
+	w->order = ++r->acquired;
+	rtdm_lock_put_irqrestore(&r->lock, c);
+	rtdm_task_sleep(RTTST_MS);
+	rtdm_mutex_unlock(&r->mutex);
+}
+
+/* Lets a waiter that was just started reach its lock call. */
+#define RTTST_MUTEX_SETTLE	(20 * RTTST_MS)
+
 int rttst_mutex_test(struct rttst_ctx *ctx, struct rttst_mutex *m)
 {
 	struct rttst_mutex_run *r;
-	u64 t0;
-	int ret;
+	int ret, n, started = 0;
 
+	if (!m->nwaiters)
+		m->nwaiters = 1;
 	if (m->hold_ns <= 0 || m->hold_ns > RTTST_DELAY_MAX ||
 	    m->timeout_ns > RTTST_DELAY_MAX ||
+	    m->nwaiters > RTTST_MUTEX_WAITERS ||
 	    m->holder_prio < 1 || m->holder_prio > RTDM_TASK_HIGHEST_PRIORITY ||
-	    (m->flags & ~RTTST_MUTEX_PI))
+	    (m->flags & ~(RTTST_MUTEX_PI | RTTST_MUTEX_DESTROY)))
 		return -EINVAL;
+	for (n = 0; n < m->nwaiters; n++)
+		if (m->waiter_prio[n] < 1 ||
+		    m->waiter_prio[n] > RTDM_TASK_HIGHEST_PRIORITY)
+			return -EINVAL;
 
 	r = kzalloc(sizeof(*r), GFP_KERNEL);
 	if (!r)
 		return -ENOMEM;
 
+	r->m = m;
 	rtdm_mutex_init(&r->mutex);
 	rtdm_event_init(&r->locked, 0);
+	rtdm_event_init(&r->go, 0);
 	rtdm_event_init(&r->done, 0);
-	r->hold = m->hold_ns;
-	m->caller_prio = rttst_rt_prio(current);
+	rtdm_lock_init(&r->lock);
 
-	ret = rtdm_task_init(&r->task, "rttst-mutex", rttst_mutex_holder, r,
+	ret = rtdm_task_init(&r->holder, "rttst-mutex", rttst_mutex_holder, r,
 			     m->holder_prio, 0);
 	if (ret)
 		goto out;
 
 	ret = rtdm_event_timedwait(&r->locked, RTTST_GRACE, NULL);
-	if (!ret && r->lock_ret)
+	if (!ret)
 		ret = r->lock_ret;
 	if (ret)
 		goto stop;
 
-	t0 = rtdm_clock_read();
-	if (m->flags & RTTST_MUTEX_PI)
-		m->ret = rtdm_mutex_lock(&r->mutex);
-	else
-		m->ret = rtdm_mutex_timedlock(&r->mutex, m->timeout_ns, NULL);
-	m->waited_ns = rtdm_clock_read() - t0;
-	if (!m->ret)
-		rtdm_mutex_unlock(&r->mutex);
+	for (n = 0; n < m->nwaiters; n++, started++) {
+		struct rttst_mutex_waiter *w = &r->w[n];
+
+		w->run = r;
+		w->idx = n;
+		rtdm_event_init(&w->started, 0);
+		ret = rtdm_task_init(&w->task, "rttst-mwait",
+				     rttst_mutex_waiter, w, m->waiter_prio[n],
+				     0);
+		if (ret) {
+			rtdm_event_destroy(&w->started);
+			goto stop;
+		}
+		rtdm_event_timedwait(&w->started, RTTST_GRACE, NULL);
+		rtdm_task_sleep(RTTST_MUTEX_SETTLE);
+	}
+
+	if (m->flags & RTTST_MUTEX_DESTROY)
+		rtdm_mutex_destroy(&r->mutex);
+	rtdm_event_signal(&r->go);
 
 	ret = rtdm_event_timedwait(&r->done, m->hold_ns + RTTST_GRACE, NULL);
+	for (n = 0; n < started; n++)
+		rtdm_task_join(&r->w[n].task);
 	m->holder_prio_before = r->prio_before;
 	m->holder_prio_during = r->prio_during;
 	m->holder_prio_after = r->prio_after;
+	for (n = 0; n < started; n++) {
+		m->ret[n] = r->w[n].ret;
+		m->order[n] = r->w[n].order;
+		m->waited_ns[n] = r->w[n].waited_ns;
+	}
 stop:
-	rtdm_task_destroy(&r->task);
+	for (n = 0; n < started; n++) {
+		rtdm_task_destroy(&r->w[n].task);
+		rtdm_event_destroy(&r->w[n].started);
+	}
+	rtdm_task_destroy(&r->holder);
 out:
 	rtdm_event_destroy(&r->done);
+	rtdm_event_destroy(&r->go);
 	rtdm_event_destroy(&r->locked);
 	rtdm_mutex_destroy(&r->mutex);
+	kfree(r);
+
+	return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* Timer restarted and stopped from its own handler                   */
+/* ------------------------------------------------------------------ */
+
+struct rttst_tself_run {
+	rtdm_timer_t timer;
+	rtdm_event_t done;
+	const struct rttst_timer_self *t;
+	u32 fired;
+	u32 fired_after;
+	int start_ret;
+	bool stopped;
+};
+
+static void rttst_tself_handler(rtdm_timer_t *timer)
+{
+	struct rttst_tself_run *r =
+		container_of(timer, struct rttst_tself_run, timer);
+	int ret;
+
+	if (r->stopped) {
+		r->fired_after++;
+		return;
+	}
+	if (++r->fired >= r->t->count) {
+		rtdm_timer_stop(timer);
+		r->stopped = true;
+		rtdm_event_signal(&r->done);
+		return;
+	}
+	if (r->t->mode == RTTST_TSELF_ONESHOT) {
+		ret = rtdm_timer_start(timer, r->t->period_ns, 0,
+				       RTDM_TIMERMODE_RELATIVE);
+		if (ret && !r->start_ret)
+			r->start_ret = ret;
+	}
+}
+
+int rttst_timer_self(struct rttst_timer_self *t)
+{
+	struct rttst_tself_run *r;
+	int ret;
+
+	if (!rttst_period_ok(t->period_ns, t->count) ||
+	    t->mode > RTTST_TSELF_PERIODIC)
+		return -EINVAL;
+
+	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	if (!r)
+		return -ENOMEM;
+	r->t = t;
+	rtdm_event_init(&r->done, 0);
+	ret = rtdm_timer_init(&r->timer, rttst_tself_handler, "rttst-self");
+	if (ret)
+		goto out;
+
+	ret = rtdm_timer_start(&r->timer, t->period_ns,
+			       t->mode == RTTST_TSELF_PERIODIC ?
+			       t->period_ns : 0, RTDM_TIMERMODE_RELATIVE);
+	if (!ret) {
+		t->ret = rtdm_event_timedwait(&r->done, t->period_ns *
+					      t->count + RTTST_GRACE, NULL);
+		rtdm_task_sleep(3 * t->period_ns);
+	}
+	rtdm_timer_destroy(&r->timer);
+	t->fired = r->fired;
+	t->fired_after = r->fired_after;
+	t->start_ret = r->start_ret;
+out:
+	rtdm_event_destroy(&r->done);
 	kfree(r);
 
 	return ret;
@@ -510,6 +655,7 @@ struct rttst_nrtsig_run {
 	u64 pend_ns;
 	u32 pends;
 	u32 pend_hardirq;
+	u32 pend_rt;
 	u32 runs;
 	u32 run_hardirq;
 	u32 run_task;
@@ -533,6 +679,8 @@ static void rttst_nrtsig_timer(rtdm_timer_t *timer)
 		r->pends++;
 		if (in_hardirq())
 			r->pend_hardirq++;
+		if (rtdm_in_rt_context())
+			r->pend_rt++;
 		r->pend_ns = rtdm_clock_read();
 		pend = true;
 	}
@@ -610,6 +758,7 @@ out_sig:
 	if (!ret) {
 		n->pends = r->pends;
 		n->pend_hardirq = r->pend_hardirq;
+		n->pend_rt = r->pend_rt;
 		n->runs = r->runs;
 		n->run_hardirq = r->run_hardirq;
 		n->run_task = r->run_task;

@@ -30,6 +30,12 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
+#include <sys/wait.h>
+#include <poll.h>
+#ifdef RTDM_EVL
+#include <evl/clock.h>
+#include <evl/poll.h>
+#endif
 #include <rtdm/rtdm.h>
 #include <rtdm/uapi/testing.h>
 
@@ -460,6 +466,24 @@ struct signaller {
 	int64_t at;	/* when the request was issued */
 };
 
+static void wait_ready(volatile int *ready)
+{
+	while (!__atomic_load_n(ready, __ATOMIC_ACQUIRE))
+		sleep_ns(MS);
+}
+
+/*
+ * A first call makes the thread what it will be for the blocking one (on
+ * EVL, librtdm attaches a real-time thread to the core then, which takes
+ * a while).
+ */
+static void warm_up(int fd)
+{
+	struct rttst_which w;
+
+	rtdm_ioctl(fd, RTTST_RTIOC_WHICH, &w);
+}
+
 static void *signal_thread(void *p)
 {
 	struct signaller *s = p;
@@ -480,6 +504,8 @@ static void wait_woken(const char *key, int fd, unsigned long req_wait,
 	int64_t u;
 	int ret;
 
+	/* before the signaller's clock runs: see warm_up() */
+	warm_up(fd);
 	t = start_thread(signal_thread, &s, SCHED_FIFO, RT_PRIO - 10);
 	ret = do_wait(fd, req_wait, timeout, &w, &u);
 	pthread_join(t, NULL);
@@ -576,43 +602,65 @@ static int t_sem(int argc, char **argv)
 /* ------------------------------------------------------------------ */
 
 static void mutex_run(const char *key, int fd, int64_t hold, int64_t timeout,
-		      unsigned int flags)
+		      unsigned int flags, int nwaiters, const int *prio)
 {
 	struct rttst_mutex m = {
 		.hold_ns = hold, .timeout_ns = timeout, .flags = flags,
-		.holder_prio = 10,
+		.holder_prio = 10, .nwaiters = nwaiters,
 	};
-	int ret = res(rtdm_ioctl(fd, RTTST_RTIOC_MUTEX_TEST, &m));
+	int ret, n;
+
+	for (n = 0; n < nwaiters; n++)
+		m.waiter_prio[n] = prio[n];
+	ret = res(rtdm_ioctl(fd, RTTST_RTIOC_MUTEX_TEST, &m));
 
 	jobj(key);
 	jerr("ioctl", ret);
-	jerr("ret", m.ret);
 	jint("hold_ns", hold);
 	jint("timeout_ns", timeout);
-	jint("waited_ns", m.waited_ns);
 	jint("holder_prio_before", m.holder_prio_before);
 	jint("holder_prio_during", m.holder_prio_during);
 	jint("holder_prio_after", m.holder_prio_after);
-	jint("caller_prio", m.caller_prio);
+	jarr("waiters");
+	for (n = 0; n < nwaiters; n++) {
+		jobj(NULL);
+		jint("prio", prio[n]);
+		jerr("ret", m.ret[n]);
+		jint("order", m.order[n]);
+		jint("waited_ns", m.waited_ns[n]);
+		jend();
+	}
+	jarr_end();
 	jend();
 }
 
+/*
+ * Holder: an RTDM task at priority 10; waiters: RTDM tasks started one
+ * after the other (5 ms apart) while the holder keeps the mutex.
+ */
 static void *mutex_thread(void *p)
 {
+	static const int one[] = { 80 }, three[] = { 20, 40, 60 };
 	struct ev_arg *a = p;
 	int64_t hold = a->ms * MS;
 
-	mutex_run("short_timeout", a->fd, hold, hold / 2, 0);
-	mutex_run("long_timeout", a->fd, hold, hold * 4, 0);
-	mutex_run("nonblock", a->fd, hold, -1, 0);
-	mutex_run("infinite", a->fd, hold, 0, 0);
-	mutex_run("pi", a->fd, hold, 0, RTTST_MUTEX_PI);
+	mutex_run("short_timeout", a->fd, hold, hold / 2, 0, 1, one);
+	mutex_run("long_timeout", a->fd, hold, hold * 4, 0, 1, one);
+	mutex_run("nonblock", a->fd, hold, -1, 0, 1, one);
+	mutex_run("infinite", a->fd, hold, 0, 0, 1, one);
+	mutex_run("pi", a->fd, hold, 0, RTTST_MUTEX_PI, 1, one);
+	mutex_run("order", a->fd, hold, hold * 10, 0, 3, three);
+	mutex_run("order_pi", a->fd, hold, 0, RTTST_MUTEX_PI, 3, three);
+	mutex_run("destroy_timed", a->fd, hold, hold * 4, RTTST_MUTEX_DESTROY,
+		  2, three);
+	mutex_run("destroy_infinite", a->fd, hold, 0,
+		  RTTST_MUTEX_PI | RTTST_MUTEX_DESTROY, 2, three);
 	return NULL;
 }
 
 static int t_mutex(int argc, char **argv)
 {
-	struct ev_arg a = { .fd = open_dev(DEV0), .ms = 50 };
+	struct ev_arg a = { .fd = open_dev(DEV0), .ms = 100 };
 
 	if (argc > 0)
 		a.ms = atoll(argv[0]);
@@ -681,6 +729,36 @@ static int t_timer_periodic(int argc, char **argv)
 	jint("start_ns", t.start_ns);
 	jint("first_ns", t.first_ns);
 	jint("last_ns", t.last_ns);
+	rtdm_close(fd);
+	return 0;
+}
+
+static void tself_run(const char *key, int fd, int64_t period, int count,
+		      unsigned int mode)
+{
+	struct rttst_timer_self t = {
+		.period_ns = period, .count = count, .mode = mode,
+	};
+	int ret = res(rtdm_ioctl(fd, RTTST_RTIOC_TIMER_SELF, &t));
+
+	jobj(key);
+	jerr("ioctl", ret);
+	jerr("ret", t.ret);
+	jerr("start_ret", t.start_ret);
+	jint("count", count);
+	jint("fired", t.fired);
+	jint("fired_after", t.fired_after);
+	jend();
+}
+
+static int t_timer_self(int argc, char **argv)
+{
+	int64_t period = (argc > 0 ? atoll(argv[0]) : 2000) * 1000;
+	int count = argc > 1 ? atoi(argv[1]) : 20;
+	int fd = open_dev(DEV0);
+
+	tself_run("oneshot", fd, period, count, RTTST_TSELF_ONESHOT);
+	tself_run("periodic", fd, period, count, RTTST_TSELF_PERIODIC);
 	rtdm_close(fd);
 	return 0;
 }
@@ -781,6 +859,7 @@ static int t_nrtsig(int argc, char **argv)
 	jint("count", n.count);
 	jint("pends", n.pends);
 	jint("pend_hardirq", n.pend_hardirq);
+	jint("pend_rt", n.pend_rt);
 	jint("runs", n.runs);
 	jint("run_hardirq", n.run_hardirq);
 	jint("run_task", n.run_task);
@@ -1268,6 +1347,7 @@ struct blocked {
 	int sock;
 	ssize_t ret;
 	int err;
+	volatile int ready;
 	int64_t returned_at;
 };
 
@@ -1275,7 +1355,15 @@ static void *blocked_reader(void *p)
 {
 	struct blocked *b = p;
 	char buf[16];
+	int one = 1;
 
+	/* a first call: on EVL it attaches the thread (see warm_up()) */
+	if (b->sock)
+		rtdm_getsockopt(b->fd, SOL_SOCKET, SO_TYPE, &one,
+				&(socklen_t){ sizeof(one) });
+	else
+		warm_up(b->fd);
+	__atomic_store_n(&b->ready, 1, __ATOMIC_RELEASE);
 	if (b->sock)
 		b->ret = rtdm_recv(b->fd, buf, sizeof(buf), 0);
 	else
@@ -1302,6 +1390,7 @@ static void close_blocked(const char *key, int sock, int64_t ms)
 	}
 	t = use_other ? start_thread(blocked_reader, &b, SCHED_OTHER, 0) :
 		start_thread(blocked_reader, &b, SCHED_FIFO, RT_PRIO);
+	wait_ready(&b.ready);
 	sleep_ns(ms * MS);
 	closed_at = now_ns();
 	ret = res(rtdm_close(b.fd));
@@ -1320,6 +1409,369 @@ static int t_close_while_blocked(int argc, char **argv)
 
 	close_blocked("read", 0, ms);
 	close_blocked("recv", 1, ms);
+	return 0;
+}
+
+/*
+ * Descriptor life cycle: which close shuts an RTDM file. A read blocks
+ * with the fd's read timeout (RTTST_RTIOC_RW_CONFIG, 0 = forever).
+ */
+static int open_timed(int oflags, int64_t timeout_ms)
+{
+	struct rttst_rw_info cfg = { .read_timeout_ns = timeout_ms * MS };
+	int fd = rtdm_open(DEV0, O_RDWR | oflags);
+
+	if (fd < 0)
+		die("open %s: %s", DEV0, strerror(errno));
+	if (rtdm_ioctl(fd, RTTST_RTIOC_RW_CONFIG, &cfg))
+		die("RW_CONFIG: %s", strerror(errno));
+	return fd;
+}
+
+static void timed_read(const char *key, int fd, int64_t *took)
+{
+	uint64_t buf[2];
+	int64_t t0 = now_ns();
+	int ret = res(rtdm_read(fd, buf, sizeof(buf)));
+
+	*took = now_ns() - t0;
+	jerr(key, ret);
+}
+
+static void child_closes(int fd, int64_t delay_ms, int exec)
+{
+	sleep_ns(delay_ms * MS);
+	if (exec) {
+		execl("/bin/true", "true", (char *)NULL);
+		_exit(127);
+	}
+	close(fd);
+	_exit(0);
+}
+
+/* After fork, the child closes its copy (or execs with O_CLOEXEC) while
+ * the single-threaded parent is blocked in read(): the parent's file
+ * stays open. */
+static void fdlife_fork(const char *key, int exec)
+{
+	int fd = open_timed(exec ? O_CLOEXEC : 0, 400);
+	int64_t took;
+	pid_t pid;
+	int st;
+
+	pid = fork();
+	if (pid == 0)
+		child_closes(fd, 100, exec);
+	jobj(key);
+	timed_read("read", fd, &took);
+	jint("read_ns", took);
+	jerr("ioctl_after", res(rtdm_ioctl(fd, RTTST_RTIOC_EVENT_SIGNAL)));
+	waitpid(pid, &st, 0);
+	jint("child_status", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+	jend();
+	close(fd);
+}
+
+/* The parent closes its copy while the single-threaded child is blocked:
+ * the child's file stays open. */
+static void fdlife_parent_closes(const char *key)
+{
+	int fd = open_timed(0, 400), st;
+	uint64_t buf[2];
+	pid_t pid;
+
+	pid = fork();
+	if (pid == 0) {
+		int64_t t0 = now_ns(), took;
+		int ret = res(rtdm_read(fd, buf, sizeof(buf)));
+
+		took = now_ns() - t0;
+		/* 0: timed out after 400 ms as it should; 1: EBADF; 2: else */
+		_exit(ret == -ETIMEDOUT && took >= 390 * MS ? 0 :
+		      ret == -EBADF ? 1 : 2);
+	}
+	sleep_ns(100 * MS);
+	jobj(key);
+	jerr("close", res(close(fd)));
+	waitpid(pid, &st, 0);
+	jint("child_status", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+	jend();
+}
+
+struct fdlife_reader {
+	int fd;
+	int ret;
+	volatile int ready;
+	volatile int done;
+	int64_t returned_at;
+};
+
+static void *fdlife_read_thread(void *p)
+{
+	struct fdlife_reader *r = p;
+	uint64_t buf[2];
+
+	warm_up(r->fd);
+	__atomic_store_n(&r->ready, 1, __ATOMIC_RELEASE);
+	r->ret = res(rtdm_read(r->fd, buf, sizeof(buf)));
+	r->returned_at = now_ns();
+	__atomic_store_n(&r->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/*
+ * A thread blocks in read() on fd; the process drops one descriptor of
+ * the file (close, or dup2 over it) while a dup of it remains: the thread
+ * stays blocked and the dup works; dropping the last one wakes it (EBADF).
+ */
+static void fdlife_dup(const char *key, int use_dup2)
+{
+	struct fdlife_reader r = { .fd = open_timed(0, 0) };
+	int fd2 = dup(r.fd), null = open("/dev/null", O_RDONLY);
+	int64_t dropped_at;
+	pthread_t t;
+
+	t = start_thread(fdlife_read_thread, &r, SCHED_FIFO, RT_PRIO);
+	wait_ready(&r.ready);
+	sleep_ns(100 * MS);
+	jobj(key);
+	jerr(use_dup2 ? "dup2_first" : "close_first",
+	     use_dup2 ? res(dup2(null, r.fd)) : res(close(r.fd)));
+	sleep_ns(100 * MS);
+	jint("blocked_after_first", !__atomic_load_n(&r.done, __ATOMIC_ACQUIRE));
+	jerr("ioctl_on_dup", res(rtdm_ioctl(fd2, RTTST_RTIOC_EVENT_CLEAR)));
+	dropped_at = now_ns();
+	jerr(use_dup2 ? "dup2_last" : "close_last",
+	     use_dup2 ? res(dup2(null, fd2)) : res(close(fd2)));
+	pthread_join(t, NULL);
+	jerr("read", r.ret);
+	jint("return_after_last_ns", r.returned_at - dropped_at);
+	jend();
+	close(null);
+	if (use_dup2) {
+		close(r.fd);
+		close(fd2);
+	}
+}
+
+/* A driver-held reference (rtdm_fd_lock()) is not a descriptor: closing
+ * one of two descriptors leaves the file open. */
+static void fdlife_lock(const char *key)
+{
+	int fd = open_timed(0, 0), fd2;
+
+	jobj(key);
+	jerr("hold", res(rtdm_ioctl(fd, RTTST_RTIOC_FD_HOLD)));
+	fd2 = dup(fd);
+	jerr("close_first", res(close(fd)));
+	jerr("ioctl_on_dup", res(rtdm_ioctl(fd2, RTTST_RTIOC_EVENT_CLEAR)));
+	jerr("release", res(rtdm_ioctl(fd2, RTTST_RTIOC_FD_RELEASE)));
+	jerr("close_last", res(close(fd2)));
+	jend();
+}
+
+static int t_fd_life(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	fdlife_fork("fork_child_closes", 0);
+	fdlife_fork("fork_child_execs_cloexec", 1);
+	fdlife_parent_closes("fork_parent_closes");
+	fdlife_dup("dup_close", 0);
+	fdlife_dup("dup2_over", 1);
+	fdlife_lock("lock_dup");
+	return 0;
+}
+
+/*
+ * A driver reference outlives the file: /proc/rtdm/fds still lists the
+ * context, with the flags the file had, until the reference is dropped.
+ */
+static void fds_line(const char *key, int minor_pid)
+{
+	char line[256], want[32], found[256] = "";
+	FILE *f = fopen("/proc/rtdm/fds", "r");
+
+	snprintf(want, sizeof(want), "rtdmtest1 1 %d ", minor_pid);
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, want, strlen(want))) {
+			line[strcspn(line, "\n")] = 0;
+			snprintf(found, sizeof(found), "%s", line);
+		}
+	if (f)
+		fclose(f);
+	jstr(key, found);
+}
+
+static int t_hold_close(int argc, char **argv)
+{
+	int fd = rtdm_open("/dev/rtdm/rtdmtest1", O_RDWR | O_NONBLOCK), fd0;
+
+	(void)argc;
+	(void)argv;
+	if (fd < 0)
+		die("open rtdmtest1: %s", strerror(errno));
+	jint("oflags", O_RDWR | O_NONBLOCK);
+	fds_line("open", getpid());
+	jerr("hold", res(rtdm_ioctl(fd, RTTST_RTIOC_FD_HOLD)));
+	jerr("close", res(close(fd)));
+	fds_line("closed_held", getpid());
+	fd0 = open_dev(DEV0);
+	jerr("release", res(rtdm_ioctl(fd0, RTTST_RTIOC_FD_RELEASE)));
+	fds_line("released", getpid());
+	close(fd0);
+	return 0;
+}
+
+/*
+ * Blocks a reader on @dev (no timeout) and reports what it returns once
+ * the device goes away (sysfs unbind from the outside, after <ready>
+ * appears), then what later calls on the fd return.
+ */
+static int t_block_read(int argc, char **argv)
+{
+	struct fdlife_reader r = { 0 };
+	struct rttst_rw_info cfg = { .read_timeout_ns = 0 };
+	const char *dev = argc > 0 ? argv[0] : DEV0;
+	const char *ready = argc > 1 ? argv[1] : NULL;
+	int64_t max_ms = argc > 2 ? atoll(argv[2]) : 10000, t0;
+	pthread_t t;
+	int i;
+
+	r.fd = open_dev(dev);
+	rtdm_ioctl(r.fd, RTTST_RTIOC_RW_CONFIG, &cfg);
+	t = start_thread(fdlife_read_thread, &r, SCHED_FIFO, RT_PRIO);
+	wait_ready(&r.ready);
+	sleep_ns(50 * MS);
+	if (ready) {
+		i = open(ready, O_CREAT | O_WRONLY, 0644);
+		if (i >= 0)
+			close(i);
+	}
+	t0 = now_ns();
+	while (!__atomic_load_n(&r.done, __ATOMIC_ACQUIRE) &&
+	       now_ns() - t0 < max_ms * MS)
+		sleep_ns(MS);
+	jint("returned", __atomic_load_n(&r.done, __ATOMIC_ACQUIRE));
+	if (r.done) {
+		pthread_join(t, NULL);
+		jerr("read", r.ret);
+		jint("blocked_ns", r.returned_at - t0);
+	}
+	jerr("ioctl_after", res(rtdm_ioctl(r.fd, RTTST_RTIOC_EVENT_SIGNAL)));
+	jerr("read_after", res(rtdm_read(r.fd, (uint64_t[2]){ 0 }, 16)));
+	jerr("close", res(close(r.fd)));
+	return 0;
+}
+
+/*
+ * poll() on a named device: readable once its event is signalled (by
+ * another thread after @ms), POLLNVAL once closed. With libevl, the same
+ * through evl_poll() from a thread attached to EVL (out-of-band poll).
+ */
+static void *poll_signaller(void *p)
+{
+	struct signaller *s = p;
+
+	warm_up(s->fd);
+	sleep_ns(s->delay);
+	s->at = now_ns();
+	rtdm_ioctl(s->fd, s->req);
+	return NULL;
+}
+
+static void poll_run(const char *key, int fd, int64_t ms, int evl)
+{
+	struct signaller s = { fd, RTTST_RTIOC_EVENT_SIGNAL, ms * MS, 0 };
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	int64_t t0, t1;
+	pthread_t t;
+	int ret;
+
+	rtdm_ioctl(fd, RTTST_RTIOC_EVENT_CLEAR);
+	jobj(key);
+#ifdef RTDM_EVL
+	int efd = -1;
+	struct evl_poll_event ev;
+
+	if (evl) {
+		efd = evl_new_poll();
+		jerr("new_poll", efd < 0 ? efd : 0);
+		jerr("add_pollfd", evl_add_pollfd(efd, fd, POLLIN, evl_nil));
+		struct timespec now;
+
+		/* deadline now: a poll that does not wait (0 is infinite) */
+		evl_read_clock(EVL_CLOCK_MONOTONIC, &now);
+		ret = evl_timedpoll(efd, &ev, 1, &now);
+		jint("idle", ret == -ETIMEDOUT ? 0 : ret);
+	} else
+#else
+	(void)evl;
+#endif
+	{
+		ret = poll(&pfd, 1, 0);
+		jint("idle", ret);
+	}
+	t = start_thread(poll_signaller, &s, SCHED_FIFO, RT_PRIO - 10);
+	t0 = now_ns();
+#ifdef RTDM_EVL
+	if (evl) {
+		struct timespec dl;
+
+		evl_read_clock(EVL_CLOCK_MONOTONIC, &dl);
+		dl.tv_sec += 5;
+		ret = evl_timedpoll(efd, &ev, 1, &dl);
+		t1 = now_ns();
+		jint("ready", ret);
+		jint("pollin", ret == 1 && (ev.events & POLLIN) &&
+		     (int)ev.fd == fd);
+	} else
+#endif
+	{
+		ret = poll(&pfd, 1, 5000);
+		t1 = now_ns();
+		jint("ready", ret);
+		jint("pollin", ret == 1 && (pfd.revents & POLLIN));
+	}
+	pthread_join(t, NULL);
+	jint("waited_ns", t1 - t0);
+	jint("wake_ns", t1 - s.at);
+	jint("delay_ns", ms * MS);
+#ifdef RTDM_EVL
+	if (efd >= 0)
+		close(efd);
+#endif
+	jend();
+}
+
+static void *poll_thread(void *p)
+{
+	struct ev_arg *a = p;
+	struct pollfd pfd;
+
+	warm_up(a->fd);
+	poll_run("poll", a->fd, a->ms, 0);
+#ifdef RTDM_EVL
+	jint("built_with_evl", 1);
+	poll_run("evl_poll", a->fd, a->ms, 1);
+#else
+	jint("built_with_evl", 0);
+#endif
+	/* a closed descriptor: POLLNVAL */
+	pfd.fd = a->fd;
+	pfd.events = POLLIN;
+	rtdm_close(a->fd);
+	jint("closed_revents", poll(&pfd, 1, 0) == 1 ? pfd.revents : -1);
+	return NULL;
+}
+
+static int t_poll(int argc, char **argv)
+{
+	struct ev_arg a = { .fd = open_dev(DEV0), .ms = 50 };
+
+	if (argc > 0)
+		a.ms = atoll(argv[0]);
+	run_main(poll_thread, &a);
 	return 0;
 }
 
@@ -1517,6 +1969,11 @@ static const struct {
 	{ "latency", t_latency, "[period_us samples timer|task]" },
 	{ "socket", t_socket, "[rcvtimeo_ms]" },
 	{ "close-while-blocked", t_close_while_blocked, "[ms]" },
+	{ "fd-life", t_fd_life, "" },
+	{ "poll", t_poll, "[delay_ms]" },
+	{ "hold-close", t_hold_close, "" },
+	{ "block-read", t_block_read, "[dev [ready-file [max_ms]]]" },
+	{ "timer-self", t_timer_self, "[period_us count]" },
 	{ "exclusive", t_exclusive, "" },
 	{ "badinput", t_badinput, "" },
 };

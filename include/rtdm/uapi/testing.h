@@ -100,21 +100,50 @@ struct rttst_wait {
 	__u64 signal_ns;	/* out: date of the last signal/pulse/up */
 };
 
-#define RTTST_MUTEX_PI		0x1	/* rtdm_mutex_lock(), sample priorities */
+#define RTTST_MUTEX_PI		0x1	/* waiters lock without timeout */
+#define RTTST_MUTEX_DESTROY	0x2	/* destroy the mutex while they wait */
+#define RTTST_MUTEX_WAITERS	3
 
+/*
+ * A holder task takes a mutex; waiter tasks, started one after the other
+ * (20 ms apart) in the order of @waiter_prio, lock it (with @timeout_ns
+ * unless RTTST_MUTEX_PI) and keep it 1 ms each. The holder keeps it until
+ * the last waiter was started (and, with RTTST_MUTEX_DESTROY, the mutex
+ * destroyed), then @hold_ns more.
+ */
 struct rttst_mutex {
 	__s64 hold_ns;		/* in: how long the holder task keeps it */
-	__s64 timeout_ns;	/* in: rtdm_mutex_timedlock() timeout */
+	__s64 timeout_ns;	/* in: waiters' RTDM timeout */
 	__u32 flags;		/* in: RTTST_MUTEX_* */
 	__u32 holder_prio;	/* in: RTDM priority of the holder task */
-	__s32 ret;		/* out: lock result */
-	__u32 handler;
-	__u64 waited_ns;	/* out: time spent in the lock call */
+	__u32 nwaiters;		/* in: 1..RTTST_MUTEX_WAITERS */
+	__u32 waiter_prio[RTTST_MUTEX_WAITERS];	/* in */
+	__s32 ret[RTTST_MUTEX_WAITERS];		/* out: lock results */
+	__u32 order[RTTST_MUTEX_WAITERS];	/* out: 1 = got it first, 0 = never */
+	__u64 waited_ns[RTTST_MUTEX_WAITERS];	/* out: time in the lock call */
 	/* Real-time priority of the holder, -1 when not real-time. */
 	__s32 holder_prio_before;	/* after locking, nobody waiting */
-	__s32 holder_prio_during;	/* end of the hold, caller waiting */
+	__s32 holder_prio_during;	/* end of the hold, waiters started */
 	__s32 holder_prio_after;	/* after unlocking */
-	__s32 caller_prio;		/* the caller's own */
+	__u32 handler;
+};
+
+/*
+ * A timer whose handler restarts it with rtdm_timer_start() (one-shot
+ * mode) or lets it run periodically, until it stops it with
+ * rtdm_timer_stop() at the @count-th expiry: both from its own handler.
+ */
+#define RTTST_TSELF_ONESHOT	0
+#define RTTST_TSELF_PERIODIC	1
+
+struct rttst_timer_self {
+	__s64 period_ns;	/* in */
+	__u32 count;		/* in: expiries before the stop, 1..1000 */
+	__u32 mode;		/* in: RTTST_TSELF_* */
+	__s32 ret;		/* out: 0, or -ETIMEDOUT if it never got there */
+	__s32 start_ret;	/* out: first error of rtdm_timer_start() */
+	__u32 fired;		/* out: expiries until the stop */
+	__u32 fired_after;	/* out: expiries seen 3 periods after the stop */
 };
 
 #define RTTST_TIMER_RELATIVE	0
@@ -197,7 +226,7 @@ struct rttst_nrtsig {
 	__u32 run_task;		/* out: runs in task context */
 	__u32 run_softirq;	/* out: runs in softirq context */
 	__u32 run_rt;		/* out: rtdm_in_rt_context() in the handler */
-	__u32 reserved;
+	__u32 pend_rt;		/* out: pends issued in real-time context */
 	__s64 lat_min_ns;	/* out: pend -> run */
 	__s64 lat_avg_ns;
 	__s64 lat_max_ns;
@@ -318,5 +347,13 @@ struct rttst_latency {
 #define RTTST_RTIOC_MMAP_CHECK		_IOWR(RTDM_CLASS_TESTING, 0x66, struct rttst_mmap_check)
 #define RTTST_RTIOC_MUNMAP		_IO(RTDM_CLASS_TESTING, 0x67)
 #define RTTST_RTIOC_LATENCY		_IOWR(RTDM_CLASS_TESTING, 0x68, struct rttst_latency)
+/*
+ * Park an rtdm_fd_lock() reference on this fd in the driver (one slot,
+ * EBUSY if taken), and drop it again (from any fd, ENXIO if none).
+ */
+#define RTTST_RTIOC_FD_HOLD		_IO(RTDM_CLASS_TESTING, 0x69)
+#define RTTST_RTIOC_FD_RELEASE		_IO(RTDM_CLASS_TESTING, 0x6a)
+#define RTTST_RTIOC_TIMER_SELF		_IOWR(RTDM_CLASS_TESTING, 0x6b, struct rttst_timer_self)
+#define RTTST_RTIOC_LAST		RTTST_RTIOC_TIMER_SELF
 
 #endif /* _RTDM_UAPI_TESTING_H */
