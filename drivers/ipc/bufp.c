@@ -130,9 +130,9 @@ static ssize_t bufp_sendmsg(struct rtipc_sock *sk, struct rtipc_sock *rsk,
 	rtdm_waitqueue_unlock(&rsk->wq, ctx);
 
 	first = min(len, rsk->bufp_size - off);
-	copied = copy_from_iter(rsk->buf + off, first, from);
+	copied = rtdm_copy_from_iter(rsk->buf + off, first, from);
 	if (copied == first && len > first)
-		copied += copy_from_iter(rsk->buf, len - first, from);
+		copied += rtdm_copy_from_iter(rsk->buf, len - first, from);
 
 	rtdm_waitqueue_lock(&rsk->wq, ctx);
 	rsk->wr_busy = false;
@@ -191,9 +191,9 @@ static ssize_t bufp_recvmsg(struct rtipc_sock *sk, struct iov_iter *to,
 	rtdm_waitqueue_unlock(&sk->wq, ctx);
 
 	first = min(n, sk->bufp_size - off);
-	copied = copy_to_iter(sk->buf + off, first, to);
+	copied = rtdm_copy_to_iter(sk->buf + off, first, to);
 	if (copied == first && n > first)
-		copied += copy_to_iter(sk->buf, n - first, to);
+		copied += rtdm_copy_to_iter(sk->buf, n - first, to);
 
 	/* The data is consumed even if the copy failed. */
 	rtdm_waitqueue_lock(&sk->wq, ctx);

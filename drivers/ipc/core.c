@@ -16,9 +16,11 @@
  * resources, its own or a peer's found in a map, counts as a user of that
  * socket (rtipc_enter/rtipc_leave). Closing a socket removes it from the
  * maps, wakes its waiters and waits for its users to leave before freeing
- * anything. Threads blocked on the closed socket itself then fail with
- * -EBADF (RTDM core convention), threads blocked on it as a peer (e.g. a
- * sender waiting for room) with -ECONNRESET.
+ * anything; the core runs close handlers in a kernel worker, so that wait
+ * cannot be cut short by a signal of the closing task. Threads blocked on
+ * the socket as a peer (e.g. a sender waiting for room) then fail with
+ * -ECONNRESET; a process closing its descriptor interrupts its own threads
+ * blocked on the socket, which fail with -EBADF (RTDM core).
  */
 #include <linux/net.h>
 #include <linux/proc_fs.h>
@@ -39,13 +41,17 @@ static const struct rtipc_proto *rtipc_protos[IPCPROTO_MAX] = {
 static rtdm_waitqueue_t rtipc_mapwq;
 static struct rtipc_sock *rtipc_portmap[IPCPROTO_MAX][RTIPC_NRPORT];
 
-/* Serializes bind and close (registry entries). In-band only. */
-static rtdm_mutex_t rtipc_bind_mutex;
+/*
+ * Serializes bind and close (registry entries): in-band code only, hence
+ * a Linux mutex (RTDM mutexes are for real-time context).
+ */
+static DEFINE_MUTEX(rtipc_bind_mutex);
 
 /* poll() waiters for writability, pulsed when space frees up anywhere. */
 static rtdm_waitqueue_t rtipc_outwq;
 
 static struct proc_dir_entry *rtipc_proc_root;
+static struct proc_dir_entry *rtipc_proc_xeno;
 static struct proc_dir_entry *rtipc_proc_dir[IPCPROTO_MAX];
 
 /* ------------------------------------------------------------------ */
@@ -155,9 +161,9 @@ static size_t rtipc_msg_xfer(struct rtipc_msg *msg, size_t off,
 	while (done < len && c) {
 		n = min_t(size_t, len - done, RTIPC_CHUNK_DATA - pos);
 		if (fill)
-			copied = copy_from_iter(c->data + pos, n, iter);
+			copied = rtdm_copy_from_iter(c->data + pos, n, iter);
 		else
-			copied = copy_to_iter(c->data + pos, n, iter);
+			copied = rtdm_copy_to_iter(c->data + pos, n, iter);
 		done += copied;
 		if (copied < n)
 			break;
@@ -268,11 +274,16 @@ int rtipc_wait_room(struct rtipc_sock *sk, struct rtipc_sock *rsk,
 /* Options                                                            */
 /* ------------------------------------------------------------------ */
 
+static int rtipc_put_u32(u32 val, u32 __user *p)
+{
+	return rtdm_copy_to_user(NULL, p, &val, sizeof(val));
+}
+
 int rtipc_get_size(size_t *size, const void __user *val, u32 len)
 {
 	if (len != sizeof(*size))
 		return -EINVAL;
-	if (copy_from_user(size, val, sizeof(*size)))
+	if (rtdm_copy_from_user(NULL, size, val, sizeof(*size)))
 		return -EFAULT;
 
 	return 0;
@@ -286,7 +297,7 @@ int rtipc_set_label(struct rtipc_sock *sk, const void __user *val, u32 len)
 
 	if (len < sizeof(plabel))
 		return -EINVAL;
-	if (copy_from_user(&plabel, val, sizeof(plabel)))
+	if (rtdm_copy_from_user(NULL, &plabel, val, sizeof(plabel)))
 		return -EFAULT;
 	if (strnlen(plabel.label, sizeof(plabel.label)) == sizeof(plabel.label))
 		return -ENAMETOOLONG;
@@ -313,7 +324,7 @@ int rtipc_get_label(struct rtipc_sock *sk, void __user *val,
 	rtdm_lockctx_t ctx;
 	u32 ulen;
 
-	if (get_user(ulen, len))
+	if (rtdm_copy_from_user(NULL, &ulen, len, sizeof(ulen)))
 		return -EFAULT;
 	if (ulen < sizeof(plabel))
 		return -EINVAL;
@@ -323,10 +334,10 @@ int rtipc_get_label(struct rtipc_sock *sk, void __user *val,
 	strscpy(plabel.label, sk->label, sizeof(plabel.label));
 	rtdm_waitqueue_unlock(&sk->wq, ctx);
 
-	if (copy_to_user(val, &plabel, sizeof(plabel)))
+	if (rtdm_copy_to_user(NULL, val, &plabel, sizeof(plabel)))
 		return -EFAULT;
 
-	return put_user((u32)sizeof(plabel), len);
+	return rtipc_put_u32(sizeof(plabel), len);
 }
 
 /* SO_RCVTIMEO/SO_SNDTIMEO: old (native long) or 64-bit timeval. */
@@ -342,10 +353,10 @@ static int rtipc_get_timeval(nanosecs_rel_t *ns, const void __user *val,
 	struct __kernel_sock_timeval tv;
 
 	if (len == sizeof(tv)) {
-		if (copy_from_user(&tv, val, sizeof(tv)))
+		if (rtdm_copy_from_user(NULL, &tv, val, sizeof(tv)))
 			return -EFAULT;
 	} else if (len == sizeof(otv)) {
-		if (copy_from_user(&otv, val, sizeof(otv)))
+		if (rtdm_copy_from_user(NULL, &otv, val, sizeof(otv)))
 			return -EFAULT;
 		tv.tv_sec = otv.tv_sec;
 		tv.tv_usec = otv.tv_usec;
@@ -372,22 +383,22 @@ static int rtipc_put_timeval(nanosecs_rel_t ns, void __user *val,
 	u32 ulen;
 	s32 rem;
 
-	if (get_user(ulen, len))
+	if (rtdm_copy_from_user(NULL, &ulen, len, sizeof(ulen)))
 		return -EFAULT;
 
 	tv.tv_sec = div_s64_rem(ns, NSEC_PER_SEC, &rem);
 	tv.tv_usec = rem / NSEC_PER_USEC;
 	if (ulen >= sizeof(tv)) {
-		if (copy_to_user(val, &tv, sizeof(tv)))
+		if (rtdm_copy_to_user(NULL, val, &tv, sizeof(tv)))
 			return -EFAULT;
-		return put_user((u32)sizeof(tv), len);
+		return rtipc_put_u32(sizeof(tv), len);
 	}
 	if (ulen >= sizeof(otv)) {
 		otv.tv_sec = tv.tv_sec;
 		otv.tv_usec = tv.tv_usec;
-		if (copy_to_user(val, &otv, sizeof(otv)))
+		if (rtdm_copy_to_user(NULL, val, &otv, sizeof(otv)))
 			return -EFAULT;
-		return put_user((u32)sizeof(otv), len);
+		return rtipc_put_u32(sizeof(otv), len);
 	}
 
 	return -EINVAL;
@@ -399,7 +410,7 @@ static int rtipc_setsockopt(struct rtipc_sock *sk, void __user *arg)
 	nanosecs_rel_t ns;
 	int ret;
 
-	if (copy_from_user(&args, arg, sizeof(args)))
+	if (rtdm_copy_from_user(NULL, &args, arg, sizeof(args)))
 		return -EFAULT;
 
 	if (args.level == sk->proto->sol)
@@ -432,7 +443,7 @@ static int rtipc_getsockopt(struct rtipc_sock *sk, void __user *arg)
 {
 	struct _rtdm_getsockopt_args args;
 
-	if (copy_from_user(&args, arg, sizeof(args)))
+	if (rtdm_copy_from_user(NULL, &args, arg, sizeof(args)))
 		return -EFAULT;
 
 	if (args.level == sk->proto->sol)
@@ -459,6 +470,7 @@ static int rtipc_getsockopt(struct rtipc_sock *sk, void __user *arg)
 
 /* ------------------------------------------------------------------ */
 /* Registry: labels published under /proc/rtdm/ipc/<proto>/<label>   */
+/* (and /proc/xenomai/registry/rtipc/<proto>/<label>, Xenomai's path) */
 /* ------------------------------------------------------------------ */
 
 static int rtipc_port_show(struct seq_file *m, void *v)
@@ -519,11 +531,11 @@ static int rtipc_get_sockaddr(struct sockaddr_ipc *sa, void __user *arg)
 {
 	struct _rtdm_setsockaddr_args args;
 
-	if (copy_from_user(&args, arg, sizeof(args)))
+	if (rtdm_copy_from_user(NULL, &args, arg, sizeof(args)))
 		return -EFAULT;
 	if (args.addrlen != sizeof(*sa))
 		return -EINVAL;
-	if (copy_from_user(sa, args.addr, sizeof(*sa)))
+	if (rtdm_copy_from_user(NULL, sa, args.addr, sizeof(*sa)))
 		return -EFAULT;
 	if (sa->sipc_family != AF_RTIPC)
 		return -EINVAL;
@@ -538,16 +550,16 @@ static int rtipc_put_sockaddr(const struct sockaddr_ipc *sa, void __user *arg)
 	struct _rtdm_getsockaddr_args args;
 	u32 len;
 
-	if (copy_from_user(&args, arg, sizeof(args)))
+	if (rtdm_copy_from_user(NULL, &args, arg, sizeof(args)))
 		return -EFAULT;
-	if (get_user(len, args.addrlen))
+	if (rtdm_copy_from_user(NULL, &len, args.addrlen, sizeof(len)))
 		return -EFAULT;
 	if (len < sizeof(*sa))
 		return -EINVAL;
-	if (copy_to_user(args.addr, sa, sizeof(*sa)))
+	if (rtdm_copy_to_user(NULL, args.addr, sa, sizeof(*sa)))
 		return -EFAULT;
 
-	return put_user((u32)sizeof(*sa), args.addrlen);
+	return rtipc_put_u32(sizeof(*sa), args.addrlen);
 }
 
 static int rtipc_bind(struct rtipc_sock *sk, void __user *arg)
@@ -560,7 +572,7 @@ static int rtipc_bind(struct rtipc_sock *sk, void __user *arg)
 	if (ret)
 		return ret;
 
-	ret = rtdm_mutex_lock(&rtipc_bind_mutex);
+	ret = mutex_lock_interruptible(&rtipc_bind_mutex);
 	if (ret)
 		return ret;
 
@@ -620,13 +632,13 @@ static int rtipc_bind(struct rtipc_sock *sk, void __user *arg)
 	rtdm_waitqueue_broadcast(&rtipc_mapwq);
 	rtdm_waitqueue_unlock(&rtipc_mapwq, ctx);
 out:
-	rtdm_mutex_unlock(&rtipc_bind_mutex);
+	mutex_unlock(&rtipc_bind_mutex);
 
 	return ret;
 fail:
 	sk->name.sipc_port = -1;
 	sk->reglabel[0] = '\0';
-	rtdm_mutex_unlock(&rtipc_bind_mutex);
+	mutex_unlock(&rtipc_bind_mutex);
 
 	return ret;
 }
@@ -777,7 +789,7 @@ static ssize_t rtipc_sendmsg(struct rtdm_fd *fd,
 	if (msg->msg_name) {
 		if (msg->msg_namelen != sizeof(daddr))
 			return -EINVAL;
-		if (copy_from_user(&daddr, msg->msg_name, sizeof(daddr)))
+		if (rtdm_copy_from_user(NULL, &daddr, msg->msg_name, sizeof(daddr)))
 			return -EFAULT;
 		if (daddr.sipc_family != AF_RTIPC ||
 		    daddr.sipc_port < 0 || daddr.sipc_port >= RTIPC_NRPORT)
@@ -859,7 +871,7 @@ static ssize_t rtipc_recvmsg(struct rtdm_fd *fd, struct user_msghdr *msg,
 	if (ret >= 0 && msg->msg_name) {
 		saddr.sipc_family = AF_RTIPC;
 		saddr.sipc_port = src;
-		if (copy_to_user(msg->msg_name, &saddr, sizeof(saddr)))
+		if (rtdm_copy_to_user(NULL, msg->msg_name, &saddr, sizeof(saddr)))
 			ret = -EFAULT;
 		else
 			msg->msg_namelen = sizeof(saddr);
@@ -992,7 +1004,7 @@ static void rtipc_close(struct rtdm_fd *fd)
 	rtdm_lockctx_t ctx;
 	bool bound;
 
-	rtdm_mutex_lock(&rtipc_bind_mutex);
+	mutex_lock(&rtipc_bind_mutex);
 
 	rtdm_waitqueue_lock(&sk->wq, ctx);
 	set_bit(RTIPC_CLOSED, &sk->status);
@@ -1014,9 +1026,12 @@ static void rtipc_close(struct rtdm_fd *fd)
 		sk->proto->shutdown(sk);
 	}
 
-	rtdm_mutex_unlock(&rtipc_bind_mutex);
+	mutex_unlock(&rtipc_bind_mutex);
 
-	/* Let the handlers using our resources leave. */
+	/*
+	 * Let the handlers using our resources leave. The close handler runs
+	 * in the core's close worker: no signal can end this wait early.
+	 */
 	rtdm_wait_condition(&sk->wq, sk->users == 0);
 
 	if (bound)
@@ -1057,6 +1072,9 @@ static struct rtdm_device rtipc_device = {
 
 static void rtipc_proc_cleanup(void)
 {
+	if (rtipc_proc_xeno)
+		proc_remove(rtipc_proc_xeno);
+	rtipc_proc_xeno = NULL;
 	if (rtipc_proc_root)
 		proc_remove(rtipc_proc_root);
 	rtipc_proc_root = NULL;
@@ -1068,7 +1086,6 @@ static int __init rtipc_init(void)
 
 	rtdm_waitqueue_init(&rtipc_mapwq);
 	rtdm_waitqueue_init(&rtipc_outwq);
-	rtdm_mutex_init(&rtipc_bind_mutex);
 
 	rtipc_proc_root = proc_mkdir("rtdm/ipc", NULL);
 	if (!rtipc_proc_root)
@@ -1076,6 +1093,18 @@ static int __init rtipc_init(void)
 	rtipc_proc_dir[IPCPROTO_XDDP] = proc_mkdir("xddp", rtipc_proc_root);
 	rtipc_proc_dir[IPCPROTO_IDDP] = proc_mkdir("iddp", rtipc_proc_root);
 	rtipc_proc_dir[IPCPROTO_BUFP] = proc_mkdir("bufp", rtipc_proc_root);
+
+	/*
+	 * Xenomai 3 programs find labels under
+	 * /proc/xenomai/registry/rtipc/<proto>/<label>: the same entries.
+	 */
+	rtipc_proc_xeno = proc_mkdir("xenomai", NULL);
+	if (!rtipc_proc_xeno ||
+	    !proc_mkdir("xenomai/registry", NULL) ||
+	    !proc_symlink("xenomai/registry/rtipc", NULL, "/proc/rtdm/ipc")) {
+		rtipc_proc_cleanup();
+		return -ENOMEM;
+	}
 
 	ret = xddp_init();
 	if (ret)
@@ -1100,7 +1129,6 @@ static void __exit rtipc_exit(void)
 	rtdm_dev_unregister(&rtipc_device);
 	xddp_cleanup();
 	rtipc_proc_cleanup();
-	rtdm_mutex_destroy(&rtipc_bind_mutex);
 	rtdm_waitqueue_destroy(&rtipc_outwq);
 	rtdm_waitqueue_destroy(&rtipc_mapwq);
 }

@@ -32,7 +32,6 @@
 #include <linux/ioctl.h>
 #include <linux/poll.h>
 #include <asm/ioctls.h>
-#include <linux/version.h>
 #include "internal.h"
 
 /*
@@ -51,7 +50,7 @@ struct xddp_chan {
 	struct rtipc_msg *stream;	/* streaming buffer, on outq */
 	int stream_src;
 	size_t bufsz;
-	rtdm_mutex_t rdlock;		/* one Linux reader at a time */
+	struct mutex rdlock;		/* one Linux reader at a time */
 };
 
 /* Guards xddp_ports[] and nrt_open; open() waits there for a bind. */
@@ -67,7 +66,7 @@ static void xddp_put_chan(struct xddp_chan *chan)
 	if (!refcount_dec_and_test(&chan->refs))
 		return;
 
-	rtdm_mutex_destroy(&chan->rdlock);
+	mutex_destroy(&chan->rdlock);
 	rtdm_waitqueue_destroy(&chan->wq);
 	rtipc_pool_destroy(&chan->pool);
 	kfree(chan);
@@ -189,7 +188,7 @@ static int xddp_bind(struct rtipc_sock *sk)
 	INIT_LIST_HEAD(&chan->outq);
 	INIT_LIST_HEAD(&chan->inq);
 	rtdm_waitqueue_init(&chan->wq);
-	rtdm_mutex_init(&chan->rdlock);
+	mutex_init(&chan->rdlock);
 
 	rtdm_waitqueue_lock(&xddp_portwq, ctx);
 	if (xddp_ports[port]) {
@@ -521,11 +520,11 @@ static ssize_t rtp_read(struct file *filp, char __user *buf, size_t count,
 	if (count == 0)
 		return 0;
 
-	ret = import_single_range(ITER_DEST, buf, count, &iov, &to);
+	ret = rtdm_import_ubuf(ITER_DEST, buf, count, &iov, &to);
 	if (ret)
 		return ret;
 
-	ret = rtdm_mutex_lock(&chan->rdlock);
+	ret = mutex_lock_interruptible(&chan->rdlock);
 	if (ret)
 		return ret;
 
@@ -563,7 +562,7 @@ static ssize_t rtp_read(struct file *filp, char __user *buf, size_t count,
 		break;
 	}
 	rtdm_waitqueue_unlock(&chan->wq, ctx);
-	rtdm_mutex_unlock(&chan->rdlock);
+	mutex_unlock(&chan->rdlock);
 
 	return ret;
 }
@@ -582,8 +581,8 @@ static ssize_t rtp_write(struct file *filp, const char __user *buf,
 	if (count == 0)
 		return 0;
 
-	ret = import_single_range(ITER_SOURCE, (void __user *)buf, count,
-				  &iov, &from);
+	ret = rtdm_import_ubuf(ITER_SOURCE, (void __user *)buf, count, &iov,
+			       &from);
 	if (ret)
 		return ret;
 
@@ -691,13 +690,13 @@ static long rtp_ioctl(struct file *filp, unsigned int request,
 		rtdm_waitqueue_unlock(&chan->wq, ctx);
 		return ret;
 	case XNPIPEIOC_OFLUSH:
-		ret = rtdm_mutex_lock(&chan->rdlock);
+		ret = mutex_lock_interruptible(&chan->rdlock);
 		if (ret)
 			return ret;
 		rtdm_waitqueue_lock(&chan->wq, ctx);
 		ret = rtp_flush(chan, &chan->outq);
 		rtdm_waitqueue_unlock(&chan->wq, ctx);
-		rtdm_mutex_unlock(&chan->rdlock);
+		mutex_unlock(&chan->rdlock);
 		return ret;
 	case FIONREAD:
 		avail = 0;
@@ -722,14 +721,10 @@ static const struct file_operations rtp_fops = {
 	.poll = rtp_poll,
 	.unlocked_ioctl = rtp_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
-	.llseek = no_llseek,
+	RTDM_NO_LLSEEK
 };
 
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
-static char *rtp_devnode(const struct device *dev, umode_t *mode)
-#else
-static char *rtp_devnode(struct device *dev, umode_t *mode)
-#endif
+static char *rtp_devnode(RTDM_DEVNODE_CONST struct device *dev, umode_t *mode)
 {
 	if (mode)
 		*mode = 0666;
@@ -754,11 +749,7 @@ int xddp_init(void)
 	if (ret)
 		goto fail_cdev;
 
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
-	xddp_class = class_create("rtpipe");
-#else
-	xddp_class = class_create(THIS_MODULE, "rtpipe");
-#endif
+	xddp_class = rtdm_class_create("rtpipe");
 	if (IS_ERR(xddp_class)) {
 		ret = PTR_ERR(xddp_class);
 		goto fail_class;

@@ -217,8 +217,10 @@ int main(int argc, char **argv)
 			rounds = atoi(optarg);
 		else if (opt == 'j')
 			json = 1;
-		else
+		else {
+			fprintf(stderr, "usage: rtipc-bench [-n roundtrips] [-j]\n");
 			return 1;
+		}
 	}
 	mlockall(MCL_CURRENT | MCL_FUTURE);
 

@@ -29,6 +29,8 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/wait.h>
+#include <signal.h>
 #include <rtdm/uapi/ipc.h>
 
 #define MAXMSG		4096
@@ -1041,6 +1043,48 @@ static void *teardown_rt(void *arg)
 	res[8] = do_bind(s, 12) ? errno : 0;
 	close(s);
 
+	/*
+	 * BUFP: the receiver's owner is killed (SIGKILL pending while its
+	 * files are closed) while a sender is blocked on the full buffer and
+	 * so uses it: the sender fails with ECONNRESET once it has left, and
+	 * the buffer is not freed under it.
+	 */
+	{
+		int ready[2];
+		pid_t pid;
+		char c;
+
+		memset(&b, 0, sizeof(b));
+		if (pipe(ready))
+			die("pipe");
+		pid = fork();
+		if (pid == 0) {
+			peer = rt_socket(IPCPROTO_BUFP);
+			set_size(peer, SOL_BUFP, BUFP_BUFSZ, 1024);
+			if (do_bind(peer, 13))
+				_exit(1);
+			if (write(ready[1], "r", 1) != 1)
+				_exit(1);
+			for (;;)
+				pause();
+		}
+		if (read(ready[0], &c, 1) != 1)
+			die("child socket");
+		b.s = rt_socket(IPCPROTO_BUFP);
+		b.port = 13;
+		while (send_to(b.s, b.buf, 600, MSG_DONTWAIT, 13) == 600)
+			;
+		t = start(blocked_send, &b, 55);
+		sleep_ms(50);
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		join(t);
+		close(b.s);
+		close(ready[0]);
+		close(ready[1]);
+		res[10] = b.err;
+	}
+
 	/* Open/close cycles, same ports each time. */
 	res[9] = 0;
 	for (i = 0; i < cycles; i++)
@@ -1068,11 +1112,12 @@ static int cmd_teardown(int cycles)
 	       "\"bufp\": \"%s\"}, \"close_peer_of_blocked_sender\": "
 	       "{\"iddp\": \"%s\", \"bufp\": \"%s\"}, \"rtp_reader\": \"%s\", "
 	       "\"rebind_lingering\": \"%s\", \"rebind_after_nrt_close\": \"%s\", "
+	       "\"close_on_kill_of_blocked_senders_peer\": \"%s\", "
 	       "\"cycles\": %d, \"cycle_failures\": %d, \"fds_before\": %d, "
 	       "\"fds_after\": %d, \"slab_kb_before\": %ld, \"slab_kb_after\": %ld}\n",
 	       ename(res[1]), ename(res[2]), ename(res[3]), ename(res[4]),
 	       ename(res[5]), ename(res[6]), ename(res[7]), ename(res[8]),
-	       cycles, res[9], fds0, fds1, slab0, slab1);
+	       ename(res[10]), cycles, res[9], fds0, fds1, slab0, slab1);
 	return 0;
 }
 
