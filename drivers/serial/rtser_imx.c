@@ -26,13 +26,23 @@
  *
  * Timestamps are rtdm_clock_read() values (CLOCK_MONOTONIC) taken when the
  * interrupt handler starts.
+ *
+ * Debugging: /sys/kernel/debug/rtser_imx/<device>/ holds
+ *   regs      the UART registers and counters kept since probe (handler
+ *             runs, characters received, dropped, sent);
+ *   inject    "<usr1> <usr2>" (hex): handle these line and modem status
+ *             bits as if an interrupt had reported them (the port must be
+ *             open), for the events an emulated UART cannot raise;
+ *   rtscts, dte_mode   the uart-has-rtscts and fsl,dte-mode flags of the
+ *             device tree, to override for tests (used from the next open
+ *             or SET_CONFIG on).
  */
 #include <linux/clk.h>
+#include <linux/debugfs.h>
 #include <linux/io.h>
 #include <linux/mod_devicetable.h>
 #include <linux/of.h>
 #include <linux/platform_device.h>
-#include <linux/version.h>
 #include <rtdm/driver.h>
 #include <rtdm/uapi/serial.h>
 
@@ -80,7 +90,8 @@
 #define UCR2_RXEN	BIT(1)
 #define UCR2_SRST	BIT(0)	/* software reset, active low */
 
-#define UCR3_DSR	BIT(10)
+#define UCR3_DSR	BIT(10)	/* DTE: DTR output, DCE: DSR output */
+#define UCR3_DCD	BIT(9)	/* DTE: DCD delta irq, DCE: DCD output */
 #define UCR3_ADNIMP	BIT(7)
 #define UCR3_RXDMUXSEL	BIT(2)	/* required on i.MX6 and later */
 
@@ -140,6 +151,10 @@ static unsigned int tx_trigger = 8;
 module_param(tx_trigger, uint, 0444);
 MODULE_PARM_DESC(tx_trigger, "refill the transmit FIFO when it holds fewer bytes than this (2..31, default 8)");
 
+static unsigned int tx_pace = 3;
+module_param(tx_pace, uint, 0444);
+MODULE_PARM_DESC(tx_pace, "a transmitter that does not pace itself is fed at most once per (1 + tx_pace) times the time a FIFO load takes the handler (1..100, default 3)");
+
 /* Bits of rtser_imx_port.busy */
 #define RTSER_BUSY_READ		0
 #define RTSER_BUSY_EVENT	1
@@ -149,6 +164,16 @@ struct rtser_imx_div {
 	u32 ubir;		/* numerator - 1 */
 	u32 ubmr;		/* denominator - 1 */
 	u32 onems;
+};
+
+/* Counters since probe, for debugfs; updated with the port lock held. */
+struct rtser_imx_stats {
+	unsigned long irqs;		/* handler runs */
+	unsigned long rx;		/* characters read from URXD */
+	unsigned long rx_dropped;	/* ... lost to a full receive ring */
+	unsigned long tx;		/* characters written to UTXD */
+	unsigned long tx_held;		/* FIFO loads followed by a pause */
+	unsigned long tx_reconfig;	/* ... while SET_CONFIG reprograms */
 };
 
 struct rtser_imx_port {
@@ -161,6 +186,7 @@ struct rtser_imx_port {
 	bool have_rtscts;
 	bool dte_mode;
 	struct rtdm_device rtdm_dev;
+	struct dentry *debugfs;
 
 	/* State of the open file (the device is exclusive). */
 	rtdm_lock_t lock;		/* everything below, and the registers */
@@ -174,6 +200,7 @@ struct rtser_imx_port {
 	u64 *rx_stamp;			/* timestamp history, or NULL */
 	unsigned int rx_size;		/* power of 2 */
 	unsigned int rx_head, rx_tail, rx_count;
+	unsigned int rx_copying;	/* [rx_head, +rx_copying): reader's */
 	unsigned int rx_wait;		/* bytes the reader waits for */
 	rtdm_event_t rx_event;
 
@@ -182,6 +209,12 @@ struct rtser_imx_port {
 	unsigned int tx_head, tx_tail, tx_count;
 	bool tx_wait;			/* a writer waits for room */
 	bool tx_sent;			/* bytes left since TXEMPTY was armed */
+	bool tx_paused;			/* SET_CONFIG drains the transmitter */
+	bool tx_held;			/* TRDY masked until tx_timer fires */
+	bool tx_instant;		/* TRDY stayed set after a full load */
+	u64 char_ns;			/* one character on the line */
+	u64 line_free;			/* ... the loads so far are sent then */
+	rtdm_timer_t tx_timer;		/* paces a transmitter that does not */
 	rtdm_event_t tx_event;
 	rtdm_mutex_t tx_mutex;		/* one writer at a time */
 
@@ -191,6 +224,11 @@ struct rtser_imx_port {
 	int status;			/* line errors not yet reported */
 	int saved_errors;		/* reported by read, for GET_STATUS */
 	unsigned long busy;		/* RTSER_BUSY_* */
+	bool running;			/* open, interrupt handler installed */
+	bool reconfig;			/* SET_CONFIG reprograms the line */
+	struct mutex config_lock;	/* SET_CONFIG callers (in-band) */
+
+	struct rtser_imx_stats stats;
 };
 
 static const struct rtser_config rtser_imx_defaults = {
@@ -308,10 +346,47 @@ static u32 rtser_imx_ucr2(struct rtser_imx_port *p)
 	return ucr2;
 }
 
-/* Program the line from p->config and p->div. Lock held. */
-static void rtser_imx_apply(struct rtser_imx_port *p)
+static bool rtser_imx_modem_events(struct rtser_imx_port *p)
 {
-	u32 ufcr, ucr2 = rtser_imx_ucr2(p), ucr3;
+	return p->config.event_mask &
+		(RTSER_EVENT_MODEMHI | RTSER_EVENT_MODEMLO);
+}
+
+static u32 rtser_imx_ucr3(struct rtser_imx_port *p)
+{
+	u32 ucr3 = UCR3_RXDMUXSEL | UCR3_ADNIMP;
+
+	if (p->mcr & RTSER_MCR_DTR)
+		ucr3 |= UCR3_DSR;
+	/* DTE mode: interrupt on carrier changes (DCE mode: DCD output) */
+	if (p->dte_mode && rtser_imx_modem_events(p))
+		ucr3 |= UCR3_DCD;
+
+	return ucr3;
+}
+
+/*
+ * Interrupt sources that depend on the event mask: RTS_B changes, and in
+ * DTE mode DCD changes. Lock held.
+ */
+static void rtser_imx_program_events(struct rtser_imx_port *p)
+{
+	if (rtser_imx_modem_events(p))
+		p->ucr1 |= UCR1_RTSDEN;
+	else
+		p->ucr1 &= ~UCR1_RTSDEN;
+	imx_write(p, UCR3, rtser_imx_ucr3(p));
+	imx_write(p, UCR1, p->ucr1);
+}
+
+/*
+ * Program the line from p->config and p->div, with the transmitter and
+ * receiver disabled meanwhile: the transmitter must be idle (open, or
+ * SET_CONFIG after pausing and draining it). Lock held.
+ */
+static void rtser_imx_program_line(struct rtser_imx_port *p)
+{
+	u32 ufcr, ucr2 = rtser_imx_ucr2(p);
 
 	ufcr = rtser_imx_rxtl(p->config.fifo_depth) |
 	       (tx_trigger << UFCR_TXTL_SHIFT) |
@@ -324,32 +399,24 @@ static void rtser_imx_apply(struct rtser_imx_port *p)
 	imx_write(p, UBIR, p->div.ubir);
 	imx_write(p, UBMR, p->div.ubmr);
 	imx_write(p, ONEMS, p->div.onems);
-	ucr3 = UCR3_RXDMUXSEL | UCR3_ADNIMP;
-	if (p->mcr & RTSER_MCR_DTR)
-		ucr3 |= UCR3_DSR;
-	imx_write(p, UCR3, ucr3);
+	imx_write(p, UCR3, rtser_imx_ucr3(p));
 	imx_write(p, UCR2, ucr2);
 
-	if (p->config.event_mask & (RTSER_EVENT_MODEMHI | RTSER_EVENT_MODEMLO))
-		p->ucr1 |= UCR1_RTSDEN;
-	else
-		p->ucr1 &= ~UCR1_RTSDEN;
-	imx_write(p, UCR1, p->ucr1);
+	/* start bit, data bits, parity, stop bits */
+	p->char_ns = div_u64((1ULL + (p->config.data_bits == RTSER_7_BITS ? 7 : 8) +
+			      (p->config.parity != RTSER_NO_PARITY) +
+			      (p->config.stop_bits == RTSER_2_STOPB ? 2 : 1)) *
+			     NSEC_PER_SEC, p->config.baud_rate);
 }
 
 /* Modem control outputs and loopback. Lock held. */
 static void rtser_imx_set_mcr(struct rtser_imx_port *p, int mcr)
 {
-	u32 ucr3, uts;
+	u32 uts;
 
 	p->mcr = mcr;
 	imx_write(p, UCR2, rtser_imx_ucr2(p));
-	ucr3 = imx_read(p, UCR3);
-	if (mcr & RTSER_MCR_DTR)
-		ucr3 |= UCR3_DSR;
-	else
-		ucr3 &= ~UCR3_DSR;
-	imx_write(p, UCR3, ucr3);
+	imx_write(p, UCR3, rtser_imx_ucr3(p));
 	uts = imx_read(p, UTS);
 	if (mcr & RTSER_MCR_LOOP)
 		uts |= UTS_LOOP;
@@ -394,6 +461,7 @@ static unsigned int rtser_imx_rx_chars(struct rtser_imx_port *p, u64 now)
 	while (n < RX_PASS_MAX && (imx_read(p, USR2) & USR2_RDR)) {
 		c = imx_read(p, URXD);
 		n++;
+		p->stats.rx++;
 		if (unlikely(c & (URXD_ERR | URXD_BRK | URXD_PRERR |
 				  URXD_FRMERR | URXD_OVRRUN))) {
 			if (c & URXD_BRK) {
@@ -408,6 +476,7 @@ static unsigned int rtser_imx_rx_chars(struct rtser_imx_port *p, u64 now)
 				lsr |= RTSER_LSR_OVERRUN_ERR;
 		}
 		if (unlikely(p->rx_count == p->rx_size)) {
+			p->stats.rx_dropped++;
 			lsr |= RTSER_SOFT_OVERRUN_ERR;
 			continue;
 		}
@@ -423,17 +492,50 @@ static unsigned int rtser_imx_rx_chars(struct rtser_imx_port *p, u64 now)
 	return stored;
 }
 
+/*
+ * One FIFO load, on TRDY: the FIFO holds fewer than tx_trigger characters,
+ * so it has room for IMX_FIFO_SIZE - tx_trigger more. Lock held.
+ *
+ * After a full load a real FIFO is above the threshold: TRDY drops until
+ * it has drained, at the line rate. A transmitter that keeps TRDY asserted
+ * (QEMU's model sends each byte at once, at the cost of an exit to the
+ * host per byte) would bring the handler back at once for as long as the
+ * ring holds data: the line would run as fast as the CPU can feed it,
+ * whatever the baud rate, and the CPU would stay in interrupt context,
+ * readers of this or any other port starving. Such a transmitter
+ * (tx_instant, from the first full load that leaves TRDY set) is fed as
+ * a wire would take the bytes: line_free is when the loads so far would
+ * have left the line at the programmed rate, and TRDY stays masked until
+ * then, and for at least tx_pace times what the load took the handler.
+ */
 static void rtser_imx_tx_chars(struct rtser_imx_port *p)
 {
-	unsigned int n = 0;
+	unsigned int n, budget = IMX_FIFO_SIZE - tx_trigger;
+	u64 t0 = rtdm_clock_read(), hold;
 
-	while (p->tx_count && n < IMX_FIFO_SIZE &&
-	       !(imx_read(p, UTS) & UTS_TXFULL)) {
+	for (n = 0; n < budget && p->tx_count; n++) {
 		imx_write(p, UTXD, p->tx_buf[p->tx_head]);
 		p->tx_head = (p->tx_head + 1) & (p->tx_size - 1);
 		p->tx_count--;
-		n++;
 	}
+
+	if (n == budget && !p->tx_instant && (imx_read(p, USR1) & USR1_TRDY))
+		p->tx_instant = true;
+	if (p->tx_instant && n) {
+		p->line_free = max(p->line_free, t0) + n * p->char_ns;
+		if (p->tx_count) {
+			hold = max(p->line_free - t0,
+				   (rtdm_clock_read() - t0) * tx_pace);
+			p->tx_held = true;
+			p->stats.tx_held++;
+			rtdm_timer_start(&p->tx_timer, hold, 0,
+					 RTDM_TIMERMODE_RELATIVE);
+		}
+	}
+
+	p->stats.tx += n;
+	if (p->reconfig)
+		p->stats.tx_reconfig += n;
 	if (n)
 		p->tx_sent = true;
 	if (n && p->tx_wait) {
@@ -442,12 +544,26 @@ static void rtser_imx_tx_chars(struct rtser_imx_port *p)
 	}
 }
 
-/* Start or stop the transmit interrupt after the ring changed. Lock held. */
+/*
+ * Start or stop the transmit interrupt after the ring, the pause or the
+ * pacing state changed. Lock held.
+ */
 static void rtser_imx_tx_update(struct rtser_imx_port *p)
 {
 	u32 ucr1 = p->ucr1;
 
-	if (p->tx_count) {
+	if (!p->running) {
+		return;
+	} else if (p->tx_paused || p->tx_held) {
+		ucr1 &= ~UCR1_TRDYEN;
+	} else if (p->tx_count && p->tx_instant &&
+		   rtdm_clock_read() < p->line_free) {
+		/* new bytes after a pause, the last ones still on the wire */
+		ucr1 &= ~UCR1_TRDYEN;
+		p->tx_held = true;
+		rtdm_timer_start(&p->tx_timer, p->line_free - rtdm_clock_read(),
+				 0, RTDM_TIMERMODE_RELATIVE);
+	} else if (p->tx_count) {
 		ucr1 |= UCR1_TRDYEN;
 	} else {
 		ucr1 &= ~UCR1_TRDYEN;
@@ -465,6 +581,19 @@ static void rtser_imx_tx_update(struct rtser_imx_port *p)
 	}
 }
 
+/* The pause of a transmitter that does not pace itself is over. */
+static void rtser_imx_tx_resume(rtdm_timer_t *timer)
+{
+	struct rtser_imx_port *p = container_of(timer, struct rtser_imx_port,
+						tx_timer);
+	rtdm_lockctx_t ctx;
+
+	rtdm_lock_get_irqsave(&p->lock, ctx);
+	p->tx_held = false;
+	rtser_imx_tx_update(p);
+	rtdm_lock_put_irqrestore(&p->lock, ctx);
+}
+
 static void rtser_imx_post_events(struct rtser_imx_port *p, int events,
 				  u64 now)
 {
@@ -474,6 +603,40 @@ static void rtser_imx_post_events(struct rtser_imx_port *p, int events,
 		p->last_stamp = now;
 		rtdm_event_signal(&p->ev_event);
 	}
+}
+
+/* Line and modem status changes (bits already cleared). Lock held. */
+static int rtser_imx_status(struct rtser_imx_port *p, u32 usr1, u32 usr2)
+{
+	int events = 0;
+
+	if (usr2 & USR2_ORE)
+		p->status |= RTSER_LSR_OVERRUN_ERR;
+	if (usr2 & USR2_BRCD)
+		p->status |= RTSER_LSR_BREAK_IND;
+	/* RTS_B changed; with RTS/CTS it is the peer's flow control */
+	if (usr1 & USR1_RTSD)
+		events |= (usr1 & USR1_RTSS) ? RTSER_EVENT_MODEMHI :
+			RTSER_EVENT_MODEMLO;
+	if (p->dte_mode && (usr2 & USR2_DCDDELT))
+		events |= (usr2 & USR2_DCDIN) ? RTSER_EVENT_MODEMLO :
+			RTSER_EVENT_MODEMHI;
+
+	return events;
+}
+
+/* Wake the reader and post @events (plus ERRPEND). Lock held. */
+static void rtser_imx_notify(struct rtser_imx_port *p, int events, u64 now)
+{
+	if (p->status)
+		events |= RTSER_EVENT_ERRPEND;
+
+	if (p->rx_wait && (p->rx_count >= p->rx_wait || p->status)) {
+		p->rx_wait = 0;
+		rtdm_event_signal(&p->rx_event);
+	}
+
+	rtser_imx_post_events(p, events, now);
 }
 
 static int rtser_imx_interrupt(rtdm_irq_t *irq_handle)
@@ -486,6 +649,7 @@ static int rtser_imx_interrupt(rtdm_irq_t *irq_handle)
 	p = rtdm_irq_get_arg(irq_handle, struct rtser_imx_port);
 
 	rtdm_lock_get(&p->lock);
+	p->stats.irqs++;
 
 	usr1 = imx_read(p, USR1);
 	usr2 = imx_read(p, USR2);
@@ -501,12 +665,9 @@ static int rtser_imx_interrupt(rtdm_irq_t *irq_handle)
 			events |= RTSER_EVENT_RXPEND;
 		ret = RTDM_IRQ_HANDLED;
 	}
-	if (usr2 & USR2_ORE) {
-		p->status |= RTSER_LSR_OVERRUN_ERR;
-		ret = RTDM_IRQ_HANDLED;
-	}
-	if (usr2 & USR2_BRCD) {
-		p->status |= RTSER_LSR_BREAK_IND;
+	if ((usr1 & USR1_RTSD) ||
+	    (usr2 & (USR2_ORE | USR2_BRCD | USR2_DCDDELT | USR2_RIDELT))) {
+		events |= rtser_imx_status(p, usr1, usr2);
 		ret = RTDM_IRQ_HANDLED;
 	}
 	if (usr1 & (USR1_AGTIM | USR1_RRDY))
@@ -525,26 +686,7 @@ static int rtser_imx_interrupt(rtdm_irq_t *irq_handle)
 		ret = RTDM_IRQ_HANDLED;
 	}
 
-	if ((usr1 & USR1_RTSD) && !p->have_rtscts) {
-		events |= (usr1 & USR1_RTSS) ? RTSER_EVENT_MODEMHI :
-			RTSER_EVENT_MODEMLO;
-		ret = RTDM_IRQ_HANDLED;
-	}
-	if (p->dte_mode && (usr2 & USR2_DCDDELT)) {
-		events |= (usr2 & USR2_DCDIN) ? RTSER_EVENT_MODEMLO :
-			RTSER_EVENT_MODEMHI;
-		ret = RTDM_IRQ_HANDLED;
-	}
-
-	if (p->status)
-		events |= RTSER_EVENT_ERRPEND;
-
-	if (p->rx_wait && (p->rx_count >= p->rx_wait || p->status)) {
-		p->rx_wait = 0;
-		rtdm_event_signal(&p->rx_event);
-	}
-
-	rtser_imx_post_events(p, events, now);
+	rtser_imx_notify(p, events, now);
 
 	rtdm_lock_put(&p->lock);
 
@@ -587,9 +729,11 @@ static int rtser_imx_open(struct rtdm_fd *fd, int oflags)
 	rtdm_event_init(&p->tx_event, 0);
 	rtdm_event_init(&p->ev_event, 0);
 	rtdm_mutex_init(&p->tx_mutex);
+	rtdm_timer_init(&p->tx_timer, rtser_imx_tx_resume, p->rtdm_dev.name);
 	p->rx_head = 0;
 	p->rx_tail = 0;
 	p->rx_count = 0;
+	p->rx_copying = 0;
 	p->rx_wait = 0;
 	p->rx_stamp = NULL;
 	p->tx_head = 0;
@@ -597,6 +741,10 @@ static int rtser_imx_open(struct rtdm_fd *fd, int oflags)
 	p->tx_count = 0;
 	p->tx_wait = false;
 	p->tx_sent = false;
+	p->tx_paused = false;
+	p->tx_held = false;
+	p->tx_instant = false;
+	p->line_free = 0;
 	p->events = 0;
 	p->last_stamp = 0;
 	p->status = 0;
@@ -604,43 +752,58 @@ static int rtser_imx_open(struct rtdm_fd *fd, int oflags)
 	p->busy = 0;
 	p->mcr = RTSER_MCR_DTR | RTSER_MCR_RTS;
 
-	/* Quiet, reset, then program the line with the interrupts off. */
+	/*
+	 * No interrupt source until the handler is installed. The UART,
+	 * transmitter and receiver on with the default line, loopback off;
+	 * then empty the receiver, enabled so that it really flushes, and
+	 * clear what the last session left in the status registers.
+	 */
 	rtdm_lock_get_irqsave(&p->lock, ctx);
-	imx_write(p, UCR1, 0);
-	imx_write(p, UCR4, 0);
-	rtser_imx_drain_rx(p);
 	p->ucr1 = UCR1_UARTEN;
-	p->ucr4 = (IMX_CTS_LEVEL << UCR4_CTSTL_SHIFT) | UCR4_OREN | UCR4_BKEN;
+	p->ucr4 = IMX_CTS_LEVEL << UCR4_CTSTL_SHIFT;
 	imx_write(p, UCR1, p->ucr1);
 	imx_write(p, UCR4, p->ucr4);
+	rtser_imx_program_line(p);
+	rtser_imx_set_mcr(p, p->mcr);
+	rtser_imx_drain_rx(p);
 	imx_write(p, USR1, USR1_W1C);
 	imx_write(p, USR2, USR2_ORE | USR2_BRCD | USR2_DCDDELT | USR2_RIDELT);
-	rtser_imx_apply(p);
-	rtser_imx_drain_rx(p);
 	rtdm_lock_put_irqrestore(&p->lock, ctx);
 
 	ret = rtdm_irq_request(&p->irq_handle, p->irq, rtser_imx_interrupt, 0,
 			       p->rtdm_dev.name, p);
 	if (ret) {
+		imx_write(p, UCR2, UCR2_SRST);
 		imx_write(p, UCR1, 0);
 		rtdm_event_destroy(&p->rx_event);
 		rtdm_event_destroy(&p->tx_event);
 		rtdm_event_destroy(&p->ev_event);
 		rtdm_mutex_destroy(&p->tx_mutex);
+		rtdm_timer_destroy(&p->tx_timer);
 		return ret;
 	}
 
 	rtdm_lock_get_irqsave(&p->lock, ctx);
+	p->running = true;
 	p->ucr1 |= UCR1_RRDYEN;
-	imx_write(p, UCR1, p->ucr1);
+	rtser_imx_program_events(p);
+	p->ucr4 |= UCR4_OREN | UCR4_BKEN;
+	imx_write(p, UCR4, p->ucr4);
 	rtdm_lock_put_irqrestore(&p->lock, ctx);
 
 	return 0;
 }
 
 /*
- * Runs on the last close, possibly while handlers of this fd are blocked:
- * destroying the events wakes them (they return -EBADF).
+ * Runs once, in-band, when the file is released or the device unregistered
+ * (rmmod refuses while a port is open; a sysfs unbind revokes it): the
+ * core has interrupted the calls in progress and waited for them to return,
+ * so no handler of this fd runs meanwhile.
+ *
+ * Interrupt sources off first, then the handler and the pacing timer go;
+ * the receiver is emptied while still enabled, then it, the transmitter
+ * and the UART are disabled: nothing is left in the receiver (QEMU's
+ * model takes nothing from its backend while a character waits there).
  */
 static void rtser_imx_close(struct rtdm_fd *fd)
 {
@@ -649,24 +812,29 @@ static void rtser_imx_close(struct rtdm_fd *fd)
 	u64 *stamp;
 
 	rtdm_lock_get_irqsave(&p->lock, ctx);
-	p->ucr1 = 0;
+	p->running = false;
+	p->ucr1 &= UCR1_UARTEN;
 	p->ucr4 &= ~UCR4_IRQS;
-	imx_write(p, UCR1, 0);
+	imx_write(p, UCR1, p->ucr1);
 	imx_write(p, UCR4, p->ucr4);
-	imx_write(p, UCR2, UCR2_SRST);
 	rtdm_lock_put_irqrestore(&p->lock, ctx);
 
 	rtdm_irq_free(&p->irq_handle);
+	rtdm_timer_destroy(&p->tx_timer);	/* tx_update: !running */
+
+	rtdm_lock_get_irqsave(&p->lock, ctx);
+	rtser_imx_drain_rx(p);
+	imx_write(p, UCR2, UCR2_SRST);
+	p->ucr1 = 0;
+	imx_write(p, UCR1, 0);
+	stamp = p->rx_stamp;
+	p->rx_stamp = NULL;
+	rtdm_lock_put_irqrestore(&p->lock, ctx);
 
 	rtdm_event_destroy(&p->rx_event);
 	rtdm_event_destroy(&p->tx_event);
 	rtdm_event_destroy(&p->ev_event);
 	rtdm_mutex_destroy(&p->tx_mutex);
-
-	rtdm_lock_get_irqsave(&p->lock, ctx);
-	stamp = p->rx_stamp;
-	p->rx_stamp = NULL;
-	rtdm_lock_put_irqrestore(&p->lock, ctx);
 	kvfree(stamp);
 }
 
@@ -688,7 +856,7 @@ static ssize_t rtser_imx_read(struct rtdm_fd *fd, void __user *buf,
 	rtdm_toseq_t toseq;
 	rtdm_lockctx_t ctx;
 	size_t copied = 0;
-	bool last_turn = false;
+	bool last_turn = false, fault;
 	ssize_t ret = 0;
 
 	if (!size)
@@ -718,20 +886,27 @@ static ssize_t rtser_imx_read(struct rtdm_fd *fd, void __user *buf,
 		if (p->rx_count) {
 			n = min_t(size_t, p->rx_count, size - copied);
 			head = p->rx_head;
+			/*
+			 * The reader owns [head, head + n) until it moves
+			 * head: a purge meanwhile keeps these bytes (the
+			 * read took them first) and drops the rest.
+			 */
+			p->rx_copying = n;
 			rtdm_lock_put_irqrestore(&p->lock, ctx);
 
-			/* The reader owns [head, head + n) until it moves head. */
 			first = min(n, p->rx_size - head);
-			if (rtdm_copy_to_user(fd, buf + copied,
-					      p->rx_buf + head, first) ||
-			    (n > first &&
-			     rtdm_copy_to_user(fd, buf + copied + first,
-					       p->rx_buf, n - first))) {
-				ret = -EFAULT;
-				goto out;
-			}
+			fault = rtdm_copy_to_user(fd, buf + copied,
+						  p->rx_buf + head, first) ||
+				(n > first &&
+				 rtdm_copy_to_user(fd, buf + copied + first,
+						   p->rx_buf, n - first));
 
 			rtdm_lock_get_irqsave(&p->lock, ctx);
+			p->rx_copying = 0;
+			if (fault) {
+				ret = -EFAULT;	/* the bytes stay queued */
+				break;
+			}
 			p->rx_head = (head + n) & (p->rx_size - 1);
 			p->rx_count -= n;
 			if (!p->rx_count)
@@ -819,8 +994,7 @@ static ssize_t rtser_imx_write(struct rtdm_fd *fd, const void __user *buf,
 			rtdm_lock_get_irqsave(&p->lock, ctx);
 			p->tx_tail = (tail + n) & (p->tx_size - 1);
 			p->tx_count += n;
-			/* fill the FIFO at once, the interrupt does the rest */
-			rtser_imx_tx_chars(p);
+			/* the transmit interrupt feeds the FIFO */
 			rtser_imx_tx_update(p);
 			rtdm_lock_put_irqrestore(&p->lock, ctx);
 			written += n;
@@ -903,13 +1077,19 @@ static void rtser_imx_drain_fifo(struct rtser_imx_port *p)
 		rtdm_task_sleep(100 * NSEC_PER_USEC);
 }
 
+/*
+ * In-band (clock framework, allocation, sleeping drain). SET_CONFIG callers
+ * are serialised by config_lock; the writer and the interrupt handler by
+ * tx_paused: while the line is reprogrammed the transmit interrupt stays
+ * masked, the writer only queues, and the FIFO has drained.
+ */
 static int rtser_imx_set_config(struct rtdm_fd *fd, void __user *arg)
 {
 	struct rtser_imx_port *p = rtdm_fd_device(fd)->device_data;
 	const int line_bits = RTSER_SET_BAUD | RTSER_SET_PARITY |
 		RTSER_SET_DATA_BITS | RTSER_SET_STOP_BITS |
 		RTSER_SET_HANDSHAKE | RTSER_SET_FIFO_DEPTH;
-	struct rtser_imx_div div = p->div;
+	struct rtser_imx_div div;
 	struct rtser_config c;
 	u64 *stamp = NULL, *old_stamp = NULL;
 	rtdm_lockctx_t ctx;
@@ -918,31 +1098,36 @@ static int rtser_imx_set_config(struct rtdm_fd *fd, void __user *arg)
 	if (rtdm_safe_copy_from_user(fd, &c, arg, sizeof(c)))
 		return -EFAULT;
 
+	mutex_lock(&p->config_lock);
+
+	div = p->div;
 	p->per_rate = clk_get_rate(p->clk_per);
 	ret = rtser_imx_check_config(p, &c, &div);
 	if (ret)
-		return ret;
+		goto out;
 
 	mask = c.config_mask;
 	if ((mask & RTSER_SET_TIMESTAMP_HISTORY) &&
 	    (c.timestamp_history & RTSER_RX_TIMESTAMP_HISTORY) &&
-	    !READ_ONCE(p->rx_stamp)) {
+	    !p->rx_stamp) {
 		stamp = kvcalloc(p->rx_size, sizeof(*stamp), GFP_KERNEL);
-		if (!stamp)
-			return -ENOMEM;
+		if (!stamp) {
+			ret = -ENOMEM;
+			goto out;
+		}
 	}
 
 	if (mask & line_bits) {
 		/* pause the transmitter and let its FIFO drain */
 		rtdm_lock_get_irqsave(&p->lock, ctx);
-		p->ucr1 &= ~UCR1_TRDYEN;
-		imx_write(p, UCR1, p->ucr1);
+		p->tx_paused = true;
+		p->reconfig = true;
+		rtser_imx_tx_update(p);
 		rtdm_lock_put_irqrestore(&p->lock, ctx);
 		rtser_imx_drain_fifo(p);
 	}
 
 	rtdm_lock_get_irqsave(&p->lock, ctx);
-
 	if (mask & RTSER_SET_BAUD) {
 		p->config.baud_rate = c.baud_rate;
 		p->div = div;
@@ -994,17 +1179,22 @@ static int rtser_imx_set_config(struct rtdm_fd *fd, void __user *arg)
 			p->events |= RTSER_EVENT_ERRPEND;
 	}
 
-	if (mask & (line_bits | RTSER_SET_EVENT_MASK)) {
-		rtser_imx_apply(p);
-		rtser_imx_tx_update(p);
-	}
+	if (mask & line_bits)
+		rtser_imx_program_line(p);
+	if (mask & (line_bits | RTSER_SET_EVENT_MASK))
+		rtser_imx_program_events(p);
+	p->tx_paused = false;
+	p->reconfig = false;
+	rtser_imx_tx_update(p);
 
 	rtdm_lock_put_irqrestore(&p->lock, ctx);
 
 	kvfree(stamp);
 	kvfree(old_stamp);
+out:
+	mutex_unlock(&p->config_lock);
 
-	return 0;
+	return ret;
 }
 
 static int rtser_imx_get_status(struct rtdm_fd *fd, void __user *arg)
@@ -1087,8 +1277,9 @@ static int rtser_imx_purge(struct rtser_imx_port *p, unsigned long what)
 	rtdm_lock_get_irqsave(&p->lock, ctx);
 	if (what & RTDM_PURGE_RX_BUFFER) {
 		rtser_imx_drain_rx(p);
-		p->rx_head = p->rx_tail;
-		p->rx_count = 0;
+		/* a reader copying out keeps what it took (see read) */
+		p->rx_count = p->rx_copying;
+		p->rx_tail = (p->rx_head + p->rx_count) & (p->rx_size - 1);
 		p->status = 0;
 		p->events &= ~(RTSER_EVENT_RXPEND | RTSER_EVENT_ERRPEND);
 	}
@@ -1200,6 +1391,97 @@ static struct rtdm_driver rtser_imx_driver = {
 };
 
 /* ------------------------------------------------------------------ */
+/* debugfs                                                            */
+/* ------------------------------------------------------------------ */
+
+static struct dentry *rtser_imx_debugfs_root;
+
+static const struct {
+	const char *name;
+	unsigned int reg;
+} rtser_imx_dump[] = {
+	{ "UCR1", UCR1 }, { "UCR2", UCR2 }, { "UCR3", UCR3 },
+	{ "UCR4", UCR4 }, { "UFCR", UFCR }, { "USR1", USR1 },
+	{ "USR2", USR2 }, { "UBIR", UBIR }, { "UBMR", UBMR },
+	{ "ONEMS", ONEMS }, { "UTS", UTS },
+};
+
+/* One "name value" pair a line: the registers (not URXD), then counters. */
+static int rtser_imx_regs_show(struct seq_file *m, void *data)
+{
+	struct rtser_imx_port *p = m->private;
+	u32 val[ARRAY_SIZE(rtser_imx_dump)];
+	unsigned int i, rx_count, tx_count;
+	rtdm_lockctx_t ctx;
+	struct rtser_imx_stats st;
+
+	rtdm_lock_get_irqsave(&p->lock, ctx);
+	for (i = 0; i < ARRAY_SIZE(rtser_imx_dump); i++)
+		val[i] = imx_read(p, rtser_imx_dump[i].reg);
+	st = p->stats;
+	rx_count = p->rx_count;
+	tx_count = p->tx_count;
+	rtdm_lock_put_irqrestore(&p->lock, ctx);
+
+	for (i = 0; i < ARRAY_SIZE(rtser_imx_dump); i++)
+		seq_printf(m, "%s 0x%04x\n", rtser_imx_dump[i].name, val[i]);
+	seq_printf(m, "rx_count %u\ntx_count %u\n", rx_count, tx_count);
+	seq_printf(m, "irqs %lu\nrx %lu\nrx_dropped %lu\ntx %lu\ntx_held %lu\ntx_reconfig %lu\n",
+		   st.irqs, st.rx, st.rx_dropped, st.tx, st.tx_held,
+		   st.tx_reconfig);
+
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(rtser_imx_regs);
+
+static ssize_t rtser_imx_inject_write(struct file *file,
+				      const char __user *ubuf, size_t len,
+				      loff_t *ppos)
+{
+	struct rtser_imx_port *p = file->private_data;
+	rtdm_lockctx_t ctx;
+	u32 usr1, usr2;
+	char buf[32];
+	int ret = 0;
+
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	if (sscanf(buf, "%x %x", &usr1, &usr2) != 2)
+		return -EINVAL;
+
+	rtdm_lock_get_irqsave(&p->lock, ctx);
+	if (p->running)
+		rtser_imx_notify(p, rtser_imx_status(p, usr1, usr2),
+				 rtdm_clock_read());
+	else
+		ret = -ENODEV;
+	rtdm_lock_put_irqrestore(&p->lock, ctx);
+
+	return ret ?: len;
+}
+
+static const struct file_operations rtser_imx_inject_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = rtser_imx_inject_write,
+	RTDM_NO_LLSEEK
+};
+
+static void rtser_imx_debugfs_init(struct rtser_imx_port *p)
+{
+	p->debugfs = debugfs_create_dir(p->rtdm_dev.name,
+					rtser_imx_debugfs_root);
+	debugfs_create_file("regs", 0444, p->debugfs, p, &rtser_imx_regs_fops);
+	debugfs_create_file("inject", 0200, p->debugfs, p,
+			    &rtser_imx_inject_fops);
+	debugfs_create_bool("rtscts", 0644, p->debugfs, &p->have_rtscts);
+	debugfs_create_bool("dte_mode", 0644, p->debugfs, &p->dte_mode);
+}
+
+/* ------------------------------------------------------------------ */
 /* Platform driver                                                    */
 /* ------------------------------------------------------------------ */
 
@@ -1255,6 +1537,7 @@ static int rtser_imx_probe(struct platform_device *pdev)
 	if (!p->rx_buf || !p->tx_buf)
 		return -ENOMEM;
 	rtdm_lock_init(&p->lock);
+	mutex_init(&p->config_lock);
 
 	ret = clk_prepare_enable(p->clk_ipg);
 	if (ret)
@@ -1277,6 +1560,7 @@ static int rtser_imx_probe(struct platform_device *pdev)
 	ret = rtdm_dev_register(&p->rtdm_dev);
 	if (ret)
 		goto fail_per;
+	rtser_imx_debugfs_init(p);
 
 	dev_info(dev, "%s: i.MX UART, irq %d, per clock %lu Hz%s\n",
 		 p->rtdm_dev.name, p->irq, p->per_rate,
@@ -1295,21 +1579,14 @@ static void rtser_imx_remove_port(struct platform_device *pdev)
 {
 	struct rtser_imx_port *p = platform_get_drvdata(pdev);
 
-	/* waits until the device is closed */
+	debugfs_remove_recursive(p->debugfs);
+	/* revokes an open port: its close handler has run on return */
 	rtdm_dev_unregister(&p->rtdm_dev);
 	clk_disable_unprepare(p->clk_per);
 	clk_disable_unprepare(p->clk_ipg);
 }
 
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
-#define rtser_imx_remove rtser_imx_remove_port
-#else
-static int rtser_imx_remove(struct platform_device *pdev)
-{
-	rtser_imx_remove_port(pdev);
-	return 0;
-}
-#endif
+RTDM_PLATFORM_REMOVE(rtser_imx_remove_port);
 
 static const struct of_device_id rtser_imx_of_match[] = {
 	{ .compatible = "rtdm,imx-uart" },
@@ -1330,7 +1607,7 @@ MODULE_ALIAS("of:N*T*Crtdm,imx-uartC*");
 
 static struct platform_driver rtser_imx_platform_driver = {
 	.probe = rtser_imx_probe,
-	.remove = rtser_imx_remove,
+	.remove = rtdm_platform_remove_op(rtser_imx_remove_port),
 	.driver = {
 		.name = DRV_NAME,
 		.of_match_table = rtser_imx_of_match,
@@ -1350,17 +1627,26 @@ static unsigned int rtser_ring_size(const char *what, unsigned int size)
 
 static int __init rtser_imx_init(void)
 {
+	int ret;
+
 	rx_ring = rtser_ring_size("rx_ring", rx_ring);
 	tx_ring = rtser_ring_size("tx_ring", tx_ring);
 	tx_trigger = clamp(tx_trigger, 2U, IMX_FIFO_SIZE - 1);
+	tx_pace = clamp(tx_pace, 1U, 100U);
 
-	return platform_driver_register(&rtser_imx_platform_driver);
+	rtser_imx_debugfs_root = debugfs_create_dir(DRV_NAME, NULL);
+	ret = platform_driver_register(&rtser_imx_platform_driver);
+	if (ret)
+		debugfs_remove_recursive(rtser_imx_debugfs_root);
+
+	return ret;
 }
 module_init(rtser_imx_init);
 
 static void __exit rtser_imx_exit(void)
 {
 	platform_driver_unregister(&rtser_imx_platform_driver);
+	debugfs_remove_recursive(rtser_imx_debugfs_root);
 }
 module_exit(rtser_imx_exit);
 

@@ -11,6 +11,9 @@
  *   rtser-test [-f] events <dev-a> <dev-b>
  *   rtser-test [-f] overrun <dev-a> <dev-b> <bytes>
  *   rtser-test [-f] close-wake <dev>
+ *   rtser-test [-f] purge-read <dev-a> <dev-b>
+ *   rtser-test [-f] config-write <dev-a> <dev-b> <bytes>
+ *   rtser-test [-f] modem <dev> <rtscts 0|1> <ready-file>
  *
  * -f runs the checks from a SCHED_FIFO thread (priority 60), so that the
  * real-time handlers serve them (and SET_CONFIG takes its in-band path).
@@ -19,6 +22,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdarg.h>
@@ -30,6 +34,9 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <linux/userfaultfd.h>
 #include <rtdm/uapi/serial.h>
 
 #define MS	1000000LL
@@ -565,6 +572,314 @@ static void t_close_wake(void)
 	printf("]");
 }
 
+struct uffd_read {
+	int fd;
+	void *buf;
+	size_t size;
+	ssize_t ret;
+	int err;
+};
+
+static void *uffd_reader(void *arg)
+{
+	struct uffd_read *r = arg;
+
+	r->ret = read(r->fd, r->buf, r->size);
+	r->err = errno;
+	return NULL;
+}
+
+/* wait until @fd's receive ring holds @n bytes (RXPEND enabled); 0 or -1 */
+static int wait_pending(int fd, int n)
+{
+	struct rtser_event ev;
+	int i;
+
+	for (i = 0; i < 500; i++) {
+		memset(&ev, 0, sizeof(ev));
+		if (!ioctl(fd, RTSER_RTIOC_WAIT_EVENT, &ev) && ev.rx_pending >= n)
+			return 0;
+		usleep(10000);
+	}
+	return -1;
+}
+
+/*
+ * RTIOC_PURGE while a read() copies out of the receive ring: the reader is
+ * held inside its copy by a userfaultfd page fault on its buffer, the
+ * purge runs, then the fault is resolved. Afterwards nothing is pending:
+ * a non-blocking read gives EAGAIN, GET_STATUS shows no data, and new
+ * bytes read back as they were sent.
+ */
+static void t_purge_read(void)
+{
+	int fa = open_dev(args[0], O_RDWR), fb = open_dev(args[1], O_RDWR);
+	struct rtser_config c = {
+		.config_mask = RTSER_SET_BAUD | RTSER_SET_TIMEOUT_RX |
+			RTSER_SET_TIMEOUT_EVENT | RTSER_SET_EVENT_MASK,
+		.baud_rate = 115200, .rx_timeout = 500 * MS,
+		.event_timeout = 100 * MS, .event_mask = RTSER_EVENT_RXPEND,
+	};
+	long pagesz = sysconf(_SC_PAGESIZE);
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+	struct uffdio_zeropage zp;
+	struct uffd_msg msg;
+	struct rtser_status st;
+	struct uffd_read r = { .fd = fb, .size = 64 };
+	char sent[64], buf[256];
+	struct pollfd pfd;
+	int uffd, i, ret, err, faulted = 0;
+	pthread_t t;
+
+	for (i = 0; i < 64; i++)
+		sent[i] = 'A' + i % 26;
+	set_config(fa, &c);
+	set_config(fb, &c);
+	ioctl(fb, RTIOC_PURGE, RTDM_PURGE_RX_BUFFER);
+	printf("\"checks\": [");
+
+	ret = write(fa, sent, sizeof(sent));
+	err = errno;
+	ret = ret == sizeof(sent) ? wait_pending(fb, sizeof(sent)) : -1;
+	check("queued", ret == 0, ret, err, NULL);
+
+	uffd = syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+	err = errno;
+	if (uffd >= 0 && ioctl(uffd, UFFDIO_API, &api) < 0)
+		uffd = -1;
+	r.buf = mmap(NULL, pagesz, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	reg.range.start = (uintptr_t)r.buf;
+	reg.range.len = pagesz;
+	if (uffd >= 0 && (r.buf == MAP_FAILED ||
+			  ioctl(uffd, UFFDIO_REGISTER, &reg) < 0))
+		uffd = -1;
+	check("userfaultfd", uffd >= 0, uffd, err, NULL);
+	if (uffd < 0)
+		goto out;
+
+	pthread_create(&t, NULL, uffd_reader, &r);
+	pfd.fd = uffd;
+	pfd.events = POLLIN;
+	if (poll(&pfd, 1, 5000) == 1 && read(uffd, &msg, sizeof(msg)) == sizeof(msg) &&
+	    msg.event == UFFD_EVENT_PAGEFAULT)
+		faulted = 1;
+	check("reader_in_copy", faulted, faulted - 1, errno, NULL);
+
+	/* the reader is inside its copy, the ring lock dropped */
+	ret = ioctl(fb, RTIOC_PURGE, RTDM_PURGE_RX_BUFFER);
+	check("purge", ret == 0, ret, errno, NULL);
+
+	zp.range.start = (uintptr_t)r.buf;
+	zp.range.len = pagesz;
+	zp.mode = 0;
+	ioctl(uffd, UFFDIO_ZEROPAGE, &zp);
+	pthread_join(t, NULL);
+	check("read_during_purge", r.ret == sizeof(sent) &&
+	      !memcmp(r.buf, sent, sizeof(sent)), r.ret, r.err, NULL);
+
+	/* nothing was sent since: nothing may be pending */
+	fcntl(fb, F_SETFL, fcntl(fb, F_GETFL) | O_NONBLOCK);
+	ret = read(fb, buf, sizeof(buf));
+	err = errno;
+	check("nothing_after_purge", ret < 0 && err == EAGAIN, ret, err, NULL);
+	memset(&st, 0, sizeof(st));
+	ret = ioctl(fb, RTSER_RTIOC_GET_STATUS, &st);
+	check("status_no_data", ret == 0 && !(st.line_status & RTSER_LSR_DATA),
+	      ret, errno, "\"line_status\": %d", st.line_status);
+
+	/* and the ring works as before */
+	fcntl(fb, F_SETFL, fcntl(fb, F_GETFL) & ~O_NONBLOCK);
+	ret = write(fa, "fresh", 5) == 5 ? wait_pending(fb, 5) : -1;
+	ret = ret ? -1 : read(fb, buf, sizeof(buf));
+	err = errno;
+	check("fresh_data", ret == 5 && !memcmp(buf, "fresh", 5), ret, err, NULL);
+	close(uffd);
+out:
+	printf("]");
+	close(fa);
+	close(fb);
+}
+
+struct stream {
+	int fd;
+	long size, done, first_error;
+	int err;
+};
+
+static uint8_t stream_byte(long i)
+{
+	return (i * 7 + i / 251) & 0xff;
+}
+
+/* one byte per write(): as many chances as possible to meet SET_CONFIG */
+static void *stream_writer(void *arg)
+{
+	struct stream *st = arg;
+	uint8_t buf[1];
+	long i, n;
+	ssize_t ret;
+
+	while (st->done < st->size) {
+		n = st->size - st->done < (long)sizeof(buf) ?
+			st->size - st->done : (long)sizeof(buf);
+		for (i = 0; i < n; i++)
+			buf[i] = stream_byte(st->done + i);
+		ret = write(st->fd, buf, n);
+		if (ret <= 0) {
+			st->err = errno;
+			break;
+		}
+		st->done += ret;
+	}
+	return NULL;
+}
+
+static void *stream_reader(void *arg)
+{
+	struct stream *st = arg;
+	uint8_t buf[256];
+	ssize_t ret, i;
+
+	st->first_error = -1;
+	while (st->done < st->size) {
+		ret = read(st->fd, buf, sizeof(buf));
+		if (ret <= 0) {
+			st->err = errno;
+			break;
+		}
+		for (i = 0; i < ret; i++)
+			if (buf[i] != stream_byte(st->done + i) && st->first_error < 0)
+				st->first_error = st->done + i;
+		st->done += ret;
+	}
+	return NULL;
+}
+
+struct configurer {
+	int fd, id;
+	volatile int *stop;
+	long calls, fails;
+	int err;
+};
+
+/* SET_CONFIG in a loop: line settings (same rate), FIFO depth, events */
+static void *configurer(void *arg)
+{
+	struct configurer *cf = arg;
+	struct rtser_config c = {
+		.config_mask = RTSER_SET_BAUD | RTSER_SET_FIFO_DEPTH |
+			RTSER_SET_EVENT_MASK,
+		.baud_rate = 115200,
+	};
+
+	while (!*cf->stop) {
+		c.fifo_depth = (cf->calls + cf->id) & 1 ? RTSER_FIFO_DEPTH_8 :
+			RTSER_FIFO_DEPTH_1;
+		c.event_mask = (cf->calls & 2) ? RTSER_EVENT_TXEMPTY : 0;
+		if (set_config(cf->fd, &c)) {
+			cf->fails++;
+			cf->err = errno;
+		}
+		cf->calls++;
+		usleep(500);
+	}
+	return NULL;
+}
+
+/*
+ * SET_CONFIG of the line settings from two threads while a writer
+ * streams through the port: every byte arrives intact at the other end,
+ * the calls succeed. (That the transmitter is idle while the line is
+ * reprogrammed is seen in debugfs: tx_reconfig.)
+ */
+static void t_config_write(void)
+{
+	int fa = open_dev(args[0], O_RDWR), fb = open_dev(args[1], O_RDWR), i;
+	struct rtser_config c = {
+		.config_mask = RTSER_SET_BAUD | RTSER_SET_TIMEOUT_RX |
+			RTSER_SET_TIMEOUT_TX,
+		.baud_rate = 115200, .rx_timeout = 5000 * MS,
+		.tx_timeout = 20000 * MS,
+	};
+	struct stream w = { .fd = fa, .size = atol(args[2]) };
+	struct stream r = { .fd = fb, .size = w.size };
+	struct configurer cf[2];
+	pthread_t tw, tr, tc[2];
+	volatile int stop = 0;
+	long calls = 0, fails = 0;
+
+	set_config(fa, &c);
+	set_config(fb, &c);
+	ioctl(fb, RTIOC_PURGE, RTDM_PURGE_RX_BUFFER);
+	printf("\"checks\": [");
+	pthread_create(&tr, NULL, stream_reader, &r);
+	pthread_create(&tw, NULL, stream_writer, &w);
+	for (i = 0; i < 2; i++) {
+		memset(&cf[i], 0, sizeof(cf[i]));
+		cf[i].fd = fa;
+		cf[i].id = i;
+		cf[i].stop = &stop;
+		pthread_create(&tc[i], NULL, configurer, &cf[i]);
+	}
+	pthread_join(tw, NULL);
+	pthread_join(tr, NULL);
+	stop = 1;
+	for (i = 0; i < 2; i++) {
+		pthread_join(tc[i], NULL);
+		calls += cf[i].calls;
+		fails += cf[i].fails;
+	}
+	check("written", w.done == w.size, w.done, w.err, NULL);
+	check("stream_intact", r.done == r.size && r.first_error < 0, r.done, r.err,
+	      "\"first_error\": %ld", r.first_error);
+	check("set_config_calls", calls > 0 && !fails, fails ? -1 : calls,
+	      fails ? cf[0].err | cf[1].err : 0, "\"calls\": %ld, \"fails\": %ld",
+	      calls, fails);
+	printf("]");
+	close(fa);
+	close(fb);
+}
+
+/*
+ * MODEMHI/MODEMLO events (with RTS/CTS handshake if asked): configures
+ * the port, creates <ready-file>, then waits for two events, which the
+ * caller raises meanwhile (debugfs inject: QEMU's UART model has no modem
+ * lines).
+ */
+static void t_modem(void)
+{
+	int fd = open_dev(args[0], O_RDWR), ret, i;
+	struct rtser_config c = {
+		.config_mask = RTSER_SET_EVENT_MASK | RTSER_SET_TIMEOUT_EVENT,
+		.event_mask = RTSER_EVENT_MODEMHI | RTSER_EVENT_MODEMLO,
+		.event_timeout = 5000 * MS,
+	};
+	struct rtser_event ev;
+	char name[16];
+	FILE *f;
+
+	if (atoi(args[1])) {
+		c.config_mask |= RTSER_SET_HANDSHAKE;
+		c.handshake = RTSER_RTSCTS_HAND;
+	}
+	printf("\"checks\": [");
+	ret = set_config(fd, &c);
+	check("set_config", ret == 0, ret, errno, NULL);
+	f = fopen(args[2], "w");
+	if (f)
+		fclose(f);
+	for (i = 0; i < 2; i++) {
+		memset(&ev, 0, sizeof(ev));
+		ret = ioctl(fd, RTSER_RTIOC_WAIT_EVENT, &ev);
+		snprintf(name, sizeof(name), "event%d", i);
+		check(name, ret == 0, ret, errno, "\"events\": %d", ev.events);
+	}
+	printf("]");
+	close(fd);
+}
+
 static const struct {
 	const char *name;
 	int nargs;
@@ -576,6 +891,9 @@ static const struct {
 	{ "events", 2, t_events },
 	{ "overrun", 3, t_overrun },
 	{ "close-wake", 1, t_close_wake },
+	{ "purge-read", 2, t_purge_read },
+	{ "config-write", 3, t_config_write },
+	{ "modem", 3, t_modem },
 };
 
 static int cur;
@@ -629,6 +947,7 @@ int main(int argc, char **argv)
 
 usage:
 	fprintf(stderr, "usage: rtser-test [-f] abi|config <dev> | timing|events <a> <b> | "
-		"overrun <a> <b> <bytes> | close-wake <dev>\n");
+		"overrun <a> <b> <bytes> | close-wake <dev> | purge-read <a> <b> | "
+		"config-write <a> <b> <bytes> | modem <dev> <rtscts> <ready-file>\n");
 	return 2;
 }
