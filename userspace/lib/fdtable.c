@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Table of the file descriptors that are RTDM sockets, for the POSIX
- * wrappers.
+ * Tables of file descriptors: those that are RTDM sockets (the POSIX
+ * wrappers send socket calls on them to RTDM) and those that are RTDM
+ * files (sockets and named devices: on EVL, threads attached to the core
+ * use out-of-band calls on them).
  *
  * A two-level bitmap: RTDM_FDTAB_CHUNKS chunks of RTDM_FDTAB_CHUNK_BITS bits
  * each. The first chunk (fds 0..4095) is static; the others are allocated
@@ -24,13 +26,17 @@ struct fdtab_chunk {
 	unsigned long words[CHUNK_WORDS];
 };
 
-static struct fdtab_chunk fdtab_first;
-static struct fdtab_chunk *fdtab[RTDM_FDTAB_CHUNKS] = {
-	[0] = &fdtab_first,
+struct fdtab {
+	struct fdtab_chunk first;
+	struct fdtab_chunk *chunks[RTDM_FDTAB_CHUNKS];
 };
 
-static struct fdtab_chunk *get_chunk(int fd, int alloc)
+static struct fdtab sockets = { .chunks = { [0] = &sockets.first } };
+static struct fdtab files = { .chunks = { [0] = &files.first } };
+
+static struct fdtab_chunk *get_chunk(struct fdtab *t, int fd, int alloc)
 {
+	struct fdtab_chunk **fdtab = t->chunks;
 	struct fdtab_chunk *chunk, *expected = NULL;
 	unsigned int idx;
 
@@ -68,12 +74,12 @@ static inline unsigned long *fd_word(struct fdtab_chunk *chunk, int fd,
 	return &chunk->words[bit / BITS_PER_WORD];
 }
 
-int rtdm_fdtab_set(int fd)
+static int tab_set(struct fdtab *t, int fd)
 {
 	struct fdtab_chunk *chunk;
 	unsigned long mask, *word;
 
-	chunk = get_chunk(fd, 1);
+	chunk = get_chunk(t, fd, 1);
 	if (!chunk) {
 		errno = (fd < 0) ? EBADF :
 			((unsigned int)fd / RTDM_FDTAB_CHUNK_BITS <
@@ -87,12 +93,12 @@ int rtdm_fdtab_set(int fd)
 	return 0;
 }
 
-void rtdm_fdtab_clear(int fd)
+static void tab_clear(struct fdtab *t, int fd)
 {
 	struct fdtab_chunk *chunk;
 	unsigned long mask, *word;
 
-	chunk = get_chunk(fd, 0);
+	chunk = get_chunk(t, fd, 0);
 	if (!chunk)
 		return;
 
@@ -100,15 +106,45 @@ void rtdm_fdtab_clear(int fd)
 	__atomic_fetch_and(word, ~mask, __ATOMIC_RELEASE);
 }
 
-int rtdm_fdtab_test(int fd)
+static int tab_test(struct fdtab *t, int fd)
 {
 	struct fdtab_chunk *chunk;
 	unsigned long mask, *word;
 
-	chunk = get_chunk(fd, 0);
+	chunk = get_chunk(t, fd, 0);
 	if (!chunk)
 		return 0;
 
 	word = fd_word(chunk, fd, &mask);
 	return !!(__atomic_load_n(word, __ATOMIC_ACQUIRE) & mask);
+}
+
+int rtdm_fdtab_set(int fd)
+{
+	return tab_set(&sockets, fd);
+}
+
+void rtdm_fdtab_clear(int fd)
+{
+	tab_clear(&sockets, fd);
+}
+
+int rtdm_fdtab_test(int fd)
+{
+	return tab_test(&sockets, fd);
+}
+
+int rtdm_fdfile_set(int fd)
+{
+	return tab_set(&files, fd);
+}
+
+void rtdm_fdfile_clear(int fd)
+{
+	tab_clear(&files, fd);
+}
+
+int rtdm_fdfile_test(int fd)
+{
+	return tab_test(&files, fd);
 }

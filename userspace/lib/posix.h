@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * librtdm_posix internals: the table of file descriptors known to be RTDM
- * sockets.
+ * librtdm internals: the tables of file descriptors known to be RTDM
+ * sockets and RTDM files (fdtable.c).
  */
 #ifndef _RTDM_LIB_POSIX_H
 #define _RTDM_LIB_POSIX_H
@@ -17,5 +17,10 @@ void rtdm_fdtab_clear(int fd);
 
 /* Whether @fd is marked. Lock-free; any fd value is accepted. */
 int rtdm_fdtab_test(int fd);
+
+/* The same for the table of RTDM files (sockets and named devices). */
+int rtdm_fdfile_set(int fd);
+void rtdm_fdfile_clear(int fd);
+int rtdm_fdfile_test(int fd);
 
 #endif /* _RTDM_LIB_POSIX_H */

@@ -9,8 +9,8 @@
  * cannot return a positive value).
  *
  * Every system call on an RTDM fd goes through rtdm_sys_ioctl(),
- * rtdm_sys_read() and rtdm_sys_write(): the one place where a backend
- * needing dedicated out-of-band calls would plug in.
+ * rtdm_sys_read() and rtdm_sys_write() (sys.c): out-of-band calls for
+ * threads attached to EVL, the regular ones otherwise.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -23,22 +23,20 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <rtdm/rtdm.h>
+#include "posix.h"
+#include "sys.h"
 
 #define RTDM_PATH_MAX	4096
 
-static inline int rtdm_sys_ioctl(int fd, unsigned long request, void *arg)
+/* Remember @fd as an RTDM file (out-of-band calls on EVL); returns @fd. */
+int rtdm_mark_file(int fd)
 {
-	return ioctl(fd, request, arg);
-}
+	if (fd >= 0 && rtdm_fdfile_set(fd)) {
+		close(fd);
+		return -1;
+	}
 
-static inline ssize_t rtdm_sys_read(int fd, void *buf, size_t nbyte)
-{
-	return read(fd, buf, nbyte);
-}
-
-static inline ssize_t rtdm_sys_write(int fd, const void *buf, size_t nbyte)
-{
-	return write(fd, buf, nbyte);
+	return fd;
 }
 
 int rtdm_open(const char *path, int oflag, ...)
@@ -72,7 +70,7 @@ int rtdm_open(const char *path, int oflag, ...)
 		path = buf;
 	}
 
-	return open(path, oflag, mode);
+	return rtdm_mark_file(open(path, oflag, mode));
 }
 
 static int open_control(void)
@@ -112,16 +110,19 @@ int rtdm_socket(int family, int type, int protocol)
 		return -1;
 	}
 
-	fd = rtdm_sys_ioctl(ctl, RTDM_CTL_SOCKET, &req);
+	/* in-band: the control device has no out-of-band ioctl */
+	fd = ioctl(ctl, RTDM_CTL_SOCKET, &req);
 	err = errno;
 	close(ctl);
 	errno = err;
 
-	return fd;
+	return rtdm_mark_file(fd);
 }
 
 int rtdm_close(int fd)
 {
+	/* forget it first: its number may be reused at once */
+	rtdm_fdfile_clear(fd);
 	return close(fd);
 }
 

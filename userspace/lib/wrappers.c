@@ -24,11 +24,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <string.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <rtdm/rtdm.h>
 #include "posix.h"
+#include "sys.h"
 
 /* The C library's entry points, as the linker's --wrap names them. */
 int __real_socket(int family, int type, int protocol);
@@ -294,16 +296,29 @@ int __wrap_close(int fd)
 	 * another thread's socket(), which must not lose its fresh entry.
 	 */
 	rtdm_fdtab_clear(fd);
+	rtdm_fdfile_clear(fd);
 	return __real_close(fd);
 }
 
+/*
+ * read/write/ioctl: on an RTDM file (opened by librtdm or by open() of a
+ * /dev/rtdm node), librtdm's calls (sys.c: out-of-band for a thread
+ * attached to EVL, in-band otherwise, attaching the thread when only an
+ * _rt handler serves the call); the C library on other descriptors. Descriptors duplicated with dup() and friends are not known:
+ * their calls go in-band. On RTDM files all three are cancellation points
+ * (read() and write() are anyway, ioctl() is made one: sys.c).
+ */
 ssize_t __wrap_read(int fd, void *buf, size_t nbyte)
 {
+	if (rtdm_fdfile_test(fd))
+		return rtdm_sys_read(fd, buf, nbyte);
 	return __real_read(fd, buf, nbyte);
 }
 
 ssize_t __wrap_write(int fd, const void *buf, size_t nbyte)
 {
+	if (rtdm_fdfile_test(fd))
+		return rtdm_sys_write(fd, buf, nbyte);
 	return __real_write(fd, buf, nbyte);
 }
 
@@ -316,12 +331,34 @@ int __wrap_ioctl(int fd, unsigned long request, ...)
 	arg = va_arg(ap, void *);
 	va_end(ap);
 
+	/*
+	 * RTDM files: out-of-band or in-band as the thread is, attached on
+	 * demand for services only an _rt handler has, and a cancellation
+	 * point as on Xenomai (sys.c).
+	 */
+	if (rtdm_fdfile_test(fd))
+		return rtdm_sys_ioctl(fd, request, arg);
 	return __real_ioctl(fd, request, arg);
 }
 
 static mode_t open_mode(int oflag, va_list ap)
 {
 	return (oflag & (O_CREAT | O_TMPFILE)) ? va_arg(ap, mode_t) : 0;
+}
+
+/* A descriptor open() returned: an RTDM named device or not. */
+static int opened(int fd, const char *path)
+{
+	if (fd < 0)
+		return fd;
+
+	rtdm_fdtab_clear(fd);
+	if (!strncmp(path, RTDM_DEV_DIR, strlen(RTDM_DEV_DIR)) &&
+	    strcmp(path, RTDM_CONTROL_DEVICE))
+		return rtdm_mark_file(fd);
+	rtdm_fdfile_clear(fd);
+
+	return fd;
 }
 
 /* Any path, RTDM's or not: open() is what opens RTDM named devices. */
@@ -336,10 +373,7 @@ int __wrap_open(const char *path, int oflag, ...)
 	va_end(ap);
 
 	fd = __real_open(path, oflag, mode);
-	if (fd >= 0)
-		rtdm_fdtab_clear(fd);
-
-	return fd;
+	return opened(fd, path);
 }
 
 int __wrap_open64(const char *path, int oflag, ...)
@@ -353,8 +387,5 @@ int __wrap_open64(const char *path, int oflag, ...)
 	va_end(ap);
 
 	fd = __real_open64(path, oflag, mode);
-	if (fd >= 0)
-		rtdm_fdtab_clear(fd);
-
-	return fd;
+	return opened(fd, path);
 }

@@ -18,9 +18,21 @@
 #ifndef _RTDM_RTDM_H
 #define _RTDM_RTDM_H
 
+/*
+ * What a Xenomai 3 program gets from <rtdm/rtdm.h> besides the RTDM
+ * declarations: fixed-size integers, ioctl(), the socket calls, open(),
+ * errno, read()/write()/close(), and the __STD()/__RT() call markers.
+ */
+#include <linux/types.h>
 #include <sys/types.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <fcntl.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <errno.h>
+#include <unistd.h>
+#include <boilerplate/wrappers.h>
 #include <rtdm/uapi/rtdm.h>
 
 #ifdef __cplusplus

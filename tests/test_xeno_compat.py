@@ -1,0 +1,260 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Xenomai 3 programs rebuild unchanged (issue 11).
+
+What a Xenomai 3 application relies on, checked with the project's own
+programs (nothing of Xenomai's is vendored):
+
+- rtdm-config answers the xeno-config options users type (host);
+- the user-side headers <rtdm/ipc.h> & co compile with only rtdm-config's
+  flags and bring what Xenomai's do: <stdint.h>, ioctl(), asprintf() (host);
+- tests/guest/xeno/xeno-compat.c, built by userspace/Makefile with nothing
+  but `rtdm-config --skin=posix --cflags/--ldflags` (and -Wall -Werror),
+  runs in the guests: pthread_cancel() ends a thread blocked in each
+  blocking RTDM call, a Xenomai-demo-shaped program exits cleanly on
+  SIGINT, and labels are found under /proc/xenomai/registry/rtipc/.
+"""
+
+import json
+import os
+import re
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+CONFIG = REPO / "userspace" / "rtdm-config"
+
+
+def rtdm_config(*args):
+    p = subprocess.run(["sh", str(CONFIG), *args], stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, text=True, timeout=30)
+    return p.returncode, p.stdout, p.stderr
+
+
+# ---------------------------------------------------------------- host
+
+def test_rtdm_config_options():
+    rc, cflags, _ = rtdm_config("--skin=posix", "--cflags")
+    assert rc == 0
+    flags = cflags.split()
+    for f in ("-D_GNU_SOURCE", "-D_REENTRANT", "-fasynchronous-unwind-tables",
+              f"-I{REPO}/include", f"-I{REPO}/userspace/include"):
+        assert f in flags, cflags
+    # --posix and --rtdm are --skin=posix, as with xeno-config
+    for skin in ("--posix", "--rtdm", "--skin=rtdm"):
+        assert rtdm_config(skin, "--cflags")[1] == cflags
+
+    rc, ld, _ = rtdm_config("--skin=posix", "--ldflags")
+    assert rc == 0
+    for call in ("socket", "bind", "sendto", "recvfrom", "sendmsg", "recvmsg",
+                 "read", "write", "ioctl", "close", "open"):
+        assert f"-Wl,--wrap={call}" in ld.split(), ld
+    assert "-lrtdm_posix" in ld.split(), ld
+    assert rtdm_config("--posix", "--ldflags")[1] == ld
+    # without a skin: posix
+    assert rtdm_config("--ldflags")[1] == ld
+    # cobalt: no wrappers, librtdm alone
+    rc, ld, _ = rtdm_config("--cobalt", "--ldflags")
+    assert rc == 0 and "--wrap" not in ld and "-lrtdm" in ld.split(), ld
+
+    rc, out, _ = rtdm_config("--version")
+    assert rc == 0 and re.fullmatch(r"\d+\.\d+(\.\d+)?\n", out), out
+    rc, out, _ = rtdm_config("--prefix")
+    assert rc == 0 and out == f"{REPO}/build/user-native\n", out
+    rc, out, _ = rtdm_config("--prefix", "--libdir=/opt/x/lib")
+    assert out == "/opt/x\n", out
+    # value options on lines of their own, flags after them
+    rc, out, _ = rtdm_config("--version", "--skin=posix", "--cflags")
+    assert out.splitlines()[1] == cflags.strip(), out
+
+    rc, _, err = rtdm_config("--skin=alchemy", "--cflags")
+    assert rc == 1 and "alchemy" in err
+    rc, _, err = rtdm_config("--bogus")
+    assert rc == 1 and "unknown option" in err
+    assert rtdm_config()[0] == 1
+    rc, out, _ = rtdm_config("--help")
+    for opt in ("--skin=posix", "--posix", "--rtdm", "--cflags", "--ldflags",
+                "--version", "--prefix"):
+        assert opt in out, out
+
+
+def test_rtdm_config_built_copy():
+    """The copy make installs knows the tree and its library directory."""
+    out = REPO / "build" / "user-native"
+    if not (out / "rtdm-config").exists():
+        subprocess.run(["make", "-C", str(REPO), "userspace"], check=True,
+                       stdout=subprocess.DEVNULL, timeout=900)
+    p = subprocess.run([str(out / "rtdm-config"), "--ldflags", "--prefix"],
+                       stdout=subprocess.PIPE, text=True, check=True)
+    ld, prefix = p.stdout.splitlines()
+    assert f"-L{out}/lib" in ld.split() and prefix == str(out), p.stdout
+    assert (out / "lib" / "librtdm_posix.a").exists()
+
+
+HEADERS = ["ipc", "serial", "testing", "gpio", "spi", "udd"]
+
+# What Xenomai 3 programs use without including anything for it.
+PROBE = r"""
+#include <stdio.h>
+#include <stdlib.h>
+#include <rtdm/%s.h>
+#include <boilerplate/ancillaries.h>
+
+int main(void)
+{
+	static const int a[] = { 1, 2, 3 };
+	uint32_t v = ARRAY_SIZE(a);
+	char *s;
+
+	if (asprintf(&s, "%%u", v) < 0)
+		return 1;
+	free(s);
+	return __STD(ioctl(0, 0, &v)) + (int)sizeof(struct rtdm_device_info);
+}
+"""
+
+
+@pytest.mark.parametrize("family", HEADERS)
+def test_user_header(family):
+    """<rtdm/<family>.h> compiles with rtdm-config's flags alone, strictly,
+    and brings <rtdm/rtdm.h>, <stdint.h>, ioctl() and the family's ABI."""
+    hdr = REPO / "userspace" / "include" / "rtdm" / f"{family}.h"
+    assert hdr.exists()
+    uapi = REPO / "include" / "rtdm" / "uapi" / f"{family}.h"
+    text = hdr.read_text()
+    assert "#include <rtdm/rtdm.h>" in text
+    assert f"#include <rtdm/uapi/{family}.h>" in text
+    if not uapi.exists():
+        pytest.skip(f"include/rtdm/uapi/{family}.h is not in this tree yet")
+    cflags = rtdm_config("--skin=posix", "--cflags")[1].split()
+    with tempfile.TemporaryDirectory() as d:
+        src = Path(d) / "probe.c"
+        src.write_text(PROBE % family)
+        p = subprocess.run(["gcc", "-Wall", "-Werror",
+                            "-Werror=implicit-function-declaration",
+                            *cflags, "-c", "-o", os.devnull, str(src)],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           text=True, timeout=60)
+    assert p.returncode == 0, p.stdout
+
+
+def test_without_gnu_source_asprintf_is_undeclared():
+    """The probe above is not vacuous: without rtdm-config's -D_GNU_SOURCE
+    the same program does not compile."""
+    cflags = [f for f in rtdm_config("--cflags")[1].split() if f != "-D_GNU_SOURCE"]
+    with tempfile.TemporaryDirectory() as d:
+        src = Path(d) / "probe.c"
+        src.write_text(PROBE % "ipc")
+        p = subprocess.run(["gcc", "-std=c11", "-Werror=implicit-function-declaration",
+                            *cflags, "-c", "-o", os.devnull, str(src)],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           text=True, timeout=60)
+    assert p.returncode != 0 and "asprintf" in p.stdout, p.stdout
+
+
+# ---------------------------------------------------------------- guests
+
+@pytest.fixture(scope="module")
+def xeno(guest):
+    """The guest with rtdm.ko, rtipc.ko and rtdmtest.ko loaded."""
+    for m in ("rtdm", "rtipc", "rtdmtest"):
+        if not guest.build.has_module(f"{m}.ko"):
+            pytest.fail(f"{m}.ko was not built", pytrace=False)
+        guest.run_ok(f"grep -q '^{m} ' /proc/modules || insmod /rtdm/modules/{m}.ko")
+    return guest
+
+
+BLOCKING = ["read", "write", "recvmsg", "sendmsg", "recvfrom", "sendto",
+            "connect", "ioctl"]
+
+
+def check_cancel(g):
+    r = g.run_json("xeno-compat cancel", timeout=120)
+    assert sorted(r) == sorted(BLOCKING), r
+    for call in BLOCKING:
+        c = r[call]
+        # it was asleep in the kernel when cancelled, not on its way there
+        if g.target.backend != "evl":
+            assert c["state"] in "SD", (call, c)
+        # a SCHED_FIFO caller: served by the rt handlers (on evl: attached
+        # to EVL, its calls out-of-band)
+        assert c["handler"] == "rt" and c["in_rt"] == 1, (call, c)
+        assert c["outcome"] == "cancelled", (call, c)
+        assert c["cleanup"] == 1, (call, c)
+        assert c["ms"] < 2000, (call, c)
+
+
+def test_cancel_blocked_calls(xeno):
+    """A SCHED_FIFO thread blocked in each blocking RTDM call acts on
+    pthread_cancel() at once: it unwinds (its cleanup handler runs) and
+    pthread_join() returns PTHREAD_CANCELED."""
+    check_cancel(xeno)
+
+
+def check_sigint(xeno, runs):
+    script = ("xeno-compat sigint > /tmp/sigint.json & p=$!; sleep 1; kill -INT $p; "
+              "i=0; while kill -0 $p 2>/dev/null && [ $i -lt 50 ]; do "
+              "sleep 0.1; i=$((i+1)); done; "
+              "if kill -0 $p 2>/dev/null; then echo HUNG; kill -9 $p; fi; "
+              "wait $p; echo rc=$?; cat /tmp/sigint.json")
+    for n in range(runs):
+        rc, out = xeno.run(script, timeout=60)
+        assert "HUNG" not in out and "rc=0" in out, (n, out)
+        r = json.loads(out[out.index("{"):])
+        assert r["signal"] == 2 and r["sent"] >= 1 and r["received"] >= 1, (n, r)
+        assert r["exit_ms"] < 1000, (n, r)
+
+
+def test_sigint_clean_exit(xeno):
+    """Xenomai's demos end on ^C: main() sigwait()s, cancels its threads
+    blocked in recvfrom()/sleeping between sendto()s, and joins them."""
+    check_sigint(xeno, 8)
+
+
+def test_xenomai_registry_paths(xeno):
+    """Labels are where Xenomai 3 programs look for them:
+    /proc/xenomai/registry/rtipc/{xddp,iddp,bufp}/<label>."""
+    assert xeno.run_ok("ls /proc/xenomai/registry/rtipc").split() == \
+        ["bufp", "iddp", "xddp"]
+    r = xeno.run_json("xeno-compat labels")
+    x = r["xddp"]
+    # XDDP: the path opens /dev/rtpN; the two sides talk through it
+    assert x["open"] == "OK" and x["rt_got"] == "ping" and x["linux_got"] == "pong", r
+    for proto in ("iddp", "bufp"):
+        p = r[proto]
+        assert 0 <= p["port"] < 32 and p["registry_port"] == p["port"], r
+        assert p["received"] == "hello", r
+    # gone with the sockets
+    assert xeno.run_ok("ls /proc/xenomai/registry/rtipc/xddp "
+                       "/proc/xenomai/registry/rtipc/iddp "
+                       "/proc/xenomai/registry/rtipc/bufp | grep -c xeno- || true"
+                       ).strip() == "0"
+
+
+def test_xenomai_registry_goes_with_module(xeno):
+    xeno.run_ok("rmmod rtipc")
+    assert xeno.run("test -e /proc/xenomai")[0] != 0
+    xeno.run_ok("insmod /rtdm/modules/rtipc.ko")
+    xeno.run_ok("test -L /proc/xenomai/registry/rtipc && "
+                "test -d /proc/xenomai/registry/rtipc/xddp")
+
+
+# ---------------------------------------------------------------- armhf
+
+@pytest.fixture(scope="module")
+def arm_xeno(arm_guest):
+    """The QEMU sabrelite with rtdm.ko, rtipc.ko and rtdmtest.ko loaded."""
+    for m in ("rtdm", "rtipc", "rtdmtest"):
+        if not arm_guest.build.has_module(f"{m}.ko"):
+            pytest.fail(f"{m}.ko was not built for armhf", pytrace=False)
+        arm_guest.run_ok(f"grep -q '^{m} ' /proc/modules || insmod /rtdm/modules/{m}.ko")
+    return arm_guest
+
+
+def test_armhf_cancel_and_sigint(arm_xeno):
+    """The same on 32-bit ARM, whose unwinder (EHABI) must get through the
+    cancellation signal's frame."""
+    check_cancel(arm_xeno)
+    check_sigint(arm_xeno, 3)
