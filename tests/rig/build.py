@@ -75,10 +75,10 @@ _user_cache = {}
 
 
 def build_userspace(t: Target):
-    key = t.user_arch
+    key = str(t.userdir)
     if key not in _user_cache:
         rc, log = _make(["-C", str(REPO), "userspace", f"CROSS_COMPILE={t.cross_compile}",
-                         f"USERDIR={t.userdir}"])
+                         f"USERDIR={t.userdir}", *t.user_make])
         bindir = t.userdir / "bin"
         progs = sorted(str(p) for p in bindir.iterdir()
                        if p.is_file() and os.access(p, os.X_OK)) if rc == 0 and bindir.is_dir() else []
@@ -144,11 +144,11 @@ def make_initramfs(t: Target, build: BuildResult, out: Path) -> Path:
     # stock modules + the project's modules (also under extra/ so that
     # modprobe resolves dependencies between them)
     mdir = stage / "lib/modules" / t.krel
-    for rel in _stock_modules(t, t.stock_modules):
+    for rel in _stock_modules(t, t.stock_modules) if t.stock_modules else ():
         dst = stage / rel
         dst.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(Path(t.modroot) / rel, dst)
-    src = Path(t.modroot) / "lib/modules" / t.krel
+    src = Path(t.modroot or "/nonexistent") / "lib/modules" / t.krel
     for f in ("modules.order", "modules.builtin", "modules.builtin.modinfo"):
         if (src / f).exists():
             shutil.copy2(src / f, mdir / f)

@@ -7,9 +7,16 @@ latency figures measured by the test driver in a kernel timer handler and
 a kernel task and by a SCHED_FIFO user thread, and an XDDP exchange between
 a real-time thread and a Linux process (xddp-echo). On the emulated board,
 UART1 and UART3 (wired to each other by QEMU) are handed to the real-time
-i.MX UART driver and cross-link measures write -> read latencies.
+i.MX UART driver and cross-link measures write -> read latencies; ECSPI1
+goes to the RTDM SPI master and spi-flash reads the emulated SPI NOR
+flash's JEDEC id through /dev/rtdm/spi0/slave0.0.
 
 RTDM_DEMO_TARGET=x86 (or x86-rt) runs the demo on an x86_64 guest instead.
+
+GPIO: QEMU's i.MX GPIO model drives no input, so the GPIO step runs on an
+x86_64 guest (the demo target itself, or one booted for it): the loopback
+gpiochip exported by label, gpiobench's loop mode through RTDM and then
+through libgpiod on the same lines, histogram summaries side by side.
 """
 
 import os
@@ -48,6 +55,63 @@ UART_STEPS = [
      "cross-link -n 20 -p 20000"),
 ]
 
+# ECSPI1 and its SPI NOR flash: only on the emulated i.MX6 board.
+SPI_STEPS = [
+    ("hand ECSPI1 from spi-imx to the RTDM SPI master, the flash to rtdm-spidev",
+     "insmod /rtdm/modules/rtdm_spi.ko && "
+     "echo 2008000.spi > /sys/bus/platform/drivers/spi_imx/unbind && "
+     "echo rtdm_spi_imx > /sys/bus/platform/devices/2008000.spi/driver_override && "
+     "echo 0 > /sys/bus/spi/drivers_autoprobe && insmod /rtdm/modules/rtdm_spi_imx.ko && "
+     "echo rtdm-spidev > /sys/bus/spi/devices/spi0.0/driver_override && "
+     "echo spi0.0 > /sys/bus/spi/drivers/rtdm-spidev/bind && "
+     "echo 1 > /sys/bus/spi/drivers_autoprobe && ls /dev/rtdm/spi0"),
+    ("the flash's JEDEC id and first bytes through /dev/rtdm/spi0/slave0.0",
+     "spi-flash id && spi-flash read 0 65536 /tmp/f && head -c 8 /tmp/f; echo"),
+]
+
+# GPIO: on an x86_64 guest (loopback gpiochip), RTDM and libgpiod compared.
+GPIO_STEPS = [
+    ("load the RTDM GPIO core, the loopback gpiochip (lines wired in pairs) "
+     "and export it by label",
+     "insmod /rtdm/modules/rtdm.ko && insmod /rtdm/modules/rtdm_gpio.ko && "
+     "insmod /rtdm/modules/gpio_loopback.ko && "
+     "insmod /rtdm/modules/rtdm_gpio_generic.ko labels=gpio-loopback && "
+     "ls /dev/rtdm/gpio-loopback"),
+    ("gpiobench loop mode, 500 cycles: RTDM, then libgpiod line events on the same "
+     "lines (histogram summaries; emulator figures)",
+     "B=$(cat /sys/bus/platform/devices/gpio-loopback/gpio/gpiochip*/base); "
+     "echo \"gpiobench -o $B -i $((B+1)) -c gpio-loopback -l 500 -q -b 1000000 -g\"; "
+     "gpiobench -o $B -i $((B+1)) -c gpio-loopback -l 500 -q -b 1000000 -g | "
+     "grep -v '^[0-9]'"),
+]
+
+
+def run_steps(guest, steps):
+    for title, cmd in steps:
+        print(f"== {title}\n$ {cmd}", flush=True)
+        rc, out = guest.run(cmd, timeout=180)
+        print(out.rstrip() + "\n", flush=True)
+        if rc:
+            print(f"demo: step failed (exit {rc})")
+            return False
+    return True
+
+
+def gpio_demo(target):
+    """The GPIO step, on @target if it is an x86 one, else on an x86 guest."""
+    name = target.name if target.arch == "x86" else "x86"
+    guest = Guest(get_target(name))
+    print(f"== booting an {name} guest for the GPIO step (QEMU's i.MX GPIO "
+          "drives no input) ...", flush=True)
+    try:
+        guest.boot()
+        if not guest.build.ok:
+            print(guest.build.failure())
+            return False
+        return run_steps(guest, GPIO_STEPS)
+    finally:
+        guest.shutdown()
+
 
 def setup():
     script = TESTS / "rig" / "setup.sh"
@@ -69,7 +133,7 @@ def main():
             return 1
         print(f"== guest up in {guest.boot_seconds:.1f} s "
               "(emulated: figures are emulator figures, not the board's)\n")
-        steps = STEPS + (UART_STEPS if target.name == "armhf" else [])
+        steps = STEPS + (UART_STEPS + SPI_STEPS if target.name == "armhf" else [])
         for title, cmd in steps:
             print(f"== {title}\n$ {cmd}", flush=True)
             rc, out = guest.run(cmd, timeout=90)
@@ -77,9 +141,9 @@ def main():
             if rc:
                 print(f"demo: step failed (exit {rc})")
                 return 1
-        return 0
     finally:
         guest.shutdown()
+    return 0 if gpio_demo(target) else 1
 
 
 if __name__ == "__main__":

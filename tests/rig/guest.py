@@ -24,8 +24,12 @@ import time
 
 from .targets import BUILD, Target
 from . import build as _build
+from . import kmemleak as _kmemleak
 
-BOOT_TIMEOUT = float(os.environ.get("RTDM_BOOT_TIMEOUT", "180"))
+# A target whose guest failed to boot this many times in one session is
+# not booted again: later tests fail at once with the first failure's
+# message, so one broken target costs two boot timeouts, not one per module.
+BOOT_FAILURES_MAX = int(os.environ.get("RTDM_BOOT_FAILURES_MAX", "2"))
 # hard cap on the life of one QEMU process, whatever happens on the host side
 QEMU_MAX_SECONDS = float(os.environ.get("RTDM_QEMU_MAX_SECONDS", "3600"))
 CONSOLE_TAIL = 60
@@ -37,12 +41,28 @@ CONSOLE_TAIL = 60
 # or "<4>[ ...]" style. The agent's output never reaches the console, and
 # /init's own lines carry no timestamp.
 _KLINE = re.compile(r"^(?:<\d+>)?\[\s*\d+\.\d+\]\s?(?:\[\s*[CT]\d+\]\s?)?(.*)$")
+# What the debug kernel (x86-debug) adds is covered too: KASAN ("BUG:
+# KASAN: ..."), lockdep ("WARNING: possible circular locking ...", "BUG:
+# MAX_LOCKDEP_KEYS too low!", "INFO: trying to register non-static key"),
+# sleep in atomic context ("BUG: sleeping function called from invalid
+# context", "BUG: scheduling while atomic"), DEBUG_OBJECTS ("ODEBUG: ...",
+# also its "Out of memory. ODEBUG disabled"), DEBUG_LIST ("list_add
+# corruption") and kmemleak's own trouble (it stops watching: "kmemleak:
+# Cannot allocate ...", "Memory pool empty", "... disabled"; its other
+# lines, and kmemleak-test's, which share the prefix, are not splats).
+# kmemleak's findings are not
+# splats: "kmemleak: N new suspected memory leaks" follows every scan that
+# finds the core kernel's boot-time leftovers; tests/rig/kmemleak.py
+# decides which leaks are the project's.
 _SPLAT = re.compile(
     r"^(?:"
     r"Oops\b|Internal error: Oops|BUG:|WARNING:|Kernel panic|general protection|"
     r"Unable to handle kernel|Call Trace:|INFO: possible|INFO: task .* blocked|"
     r".*possible circular locking|.*inconsistent lock state|"
-    r"Modules linked in:|watchdog: BUG: soft lockup|rcu: INFO: .* stall"
+    r"Modules linked in:|watchdog: BUG: soft lockup|rcu: INFO: .* stall|"
+    r"kernel BUG at|ODEBUG:|INFO: trying to register non-static key|"
+    r"list_(?:add|del) corruption|UBSAN:|"
+    r"kmemleak: (?:Cannot |Memory pool empty|.*\bdisabled?\b)"
     r")")
 
 
@@ -56,10 +76,48 @@ def splats(text):
     return found
 
 
+# a module-space address (x86_64) in a trace: a module unloaded since
+# ([0xffffffffa0000000, 0xffffffffff000000): rig/kmemleak.py)
+_MODADDR = re.compile(r"\b0xffffffff[a-f][0-9a-f]{7}\b")
+
+
+def project_splats(text, modules, context=80):
+    """The splats of `text` whose report (the splat line and the `context`
+    lines after it) names one of `modules` ("[rtdm]" in a frame, or in
+    "Modules linked in:") or a frame in module space that no longer
+    resolves (a module unloaded since): a list of report excerpts."""
+    lines = text.splitlines()
+    found = set(splats(text))
+    names = re.compile(r"[\[ ](?:%s)(?:\]|\s|$)" % "|".join(map(re.escape, sorted(modules)))) \
+        if modules else None
+    out = []
+    i = 0
+    while i < len(lines):
+        if lines[i].rstrip("\r") in found:
+            block = lines[i:i + context]
+            body = "\n".join(block)
+            if (names and names.search(body)) or _MODADDR.search(body):
+                out.append(body)
+                i += context
+                continue
+        i += 1
+    return out
+
+
 # ---------------------------------------------------------------------------
 # QEMU processes are always killed when the host process exits
 
 _live = set()
+
+
+FLASH_SIZE = 2 * 1024 * 1024     # sabrelite's SST25VF016B (-drive if=mtd)
+
+
+def flash_image():
+    """What the emulated SPI NOR flash holds at each boot: "FLASHIMG", then
+    a fixed pseudo-random pattern the SPI tests read back."""
+    import random
+    return b"FLASHIMG" + random.Random(0x5a17).randbytes(FLASH_SIZE - 8)
 
 
 def _kill_all():
@@ -95,7 +153,47 @@ def _free_port():
         return s.getsockname()[1]
 
 
+def _hmp(path, commands, timeout=3.0):
+    """Run HMP monitor commands on a QEMU monitor socket; their output."""
+    esc = re.compile(rb"\x1b\[[0-9;]*[A-Za-z]")
+
+    def until_prompt(s, deadline, after=b""):
+        buf = b""
+        while time.monotonic() < deadline:
+            text = esc.sub(b"", buf)
+            if after in text and text.rstrip().endswith(b"(qemu)") and \
+                    text.rfind(b"(qemu)") > text.find(after):
+                return text
+            try:
+                data = s.recv(65536)
+            except socket.timeout:
+                continue
+            if not data:
+                break
+            buf += data
+        return esc.sub(b"", buf)
+
+    out = []
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+        s.settimeout(0.2)
+        s.connect(path)
+        until_prompt(s, time.monotonic() + timeout)      # banner
+        for cmd in commands:
+            s.sendall(cmd.encode() + b"\n")
+            text = until_prompt(s, time.monotonic() + timeout, after=cmd.encode() + b"\r\n")
+            body = text.split(cmd.encode() + b"\r\n", 1)[-1]
+            out.append(body.rsplit(b"(qemu)", 1)[0].decode("utf-8", "replace").replace("\r", ""))
+    return "".join(out)
+
+
+# the program counter in HMP's register dump: x86 RIP, arm R15, arm64 PC
+_PC = {"x86": re.compile(r"\bRIP=([0-9a-f]+)"), "arm": re.compile(r"\bR15=([0-9a-f]+)"),
+       "arm64": re.compile(r"\bPC=([0-9a-f]+)")}
+
+
 class Guest:
+    _boot_failures = {}    # target name -> [count, first message]
+
     def __init__(self, target: Target, name=None):
         self.target = target
         self.name = name or target.name
@@ -114,12 +212,18 @@ class Guest:
         self._seq = 0
 
     # -- lifecycle ----------------------------------------------------------
-    def boot(self, timeout=BOOT_TIMEOUT):
+    def boot(self, timeout=None):
         """Build (once per session), pack the initramfs, start QEMU and wait
-        until the agent answers. Returns self."""
+        until the agent answers (at most target.boot_timeout seconds).
+        Returns self."""
         if self.proc is not None:
             self.kill()
         t = self.target
+        failed = Guest._boot_failures.get(t.name)
+        if failed and failed[0] >= BOOT_FAILURES_MAX:
+            raise GuestError(f"{t.name}: not booted again, it failed to boot {failed[0]} times "
+                             f"in this session; first failure:\n{failed[1]}")
+        timeout = timeout or t.boot_timeout
         if self.initrd is None:
             self.build, self.initrd = _build.guest_image(t)
         self.boots += 1
@@ -130,14 +234,14 @@ class Guest:
         self.console_path.touch()
         self._tmp = tempfile.mkdtemp(prefix="rtdm-rig-")
         agent_sock = os.path.join(self._tmp, "agent.sock")
+        self._monitor = os.path.join(self._tmp, "monitor.sock")
         flash = None
         if t.arch == "arm":
             flash = self.rundir / "flash.bin"
             with open(flash, "wb") as f:
-                f.write(b"FLASHIMG")
-                f.truncate(2 * 1024 * 1024)
-        cmd = t.qemu_cmd(self.initrd, self.console_path, agent_sock, flash=flash,
-                         wire_port=_free_port())
+                f.write(flash_image())
+        cmd = t.qemu_cmd(self.initrd, self.console_path, agent_sock, self._monitor,
+                         flash=flash, wire_port=_free_port())
         (self.rundir / "qemu.cmd").write_text(" ".join(cmd) + "\n")
         self._qemu_log = open(self.rundir / "qemu.log", "wb")
         t0 = time.monotonic()
@@ -151,14 +255,20 @@ class Guest:
         self._buf = b""
         try:
             self.sock = self._connect(agent_sock, t0 + timeout)
-            self._read_until(re.compile(rb"@@READY\n"), t0 + timeout, "boot (agent ready)")
-        except GuestError:
+            self._read_until(re.compile(rb"@@READY\n"), t0 + timeout,
+                             f"boot (agent ready, {timeout:.0f}s)")
+        except GuestError as e:
+            msg = str(e)
             self.kill()
-            raise
+            count = Guest._boot_failures.setdefault(t.name, [0, msg])
+            count[0] += 1
+            raise GuestError(msg) from None
         self.dead = False
         self.boot_seconds = time.monotonic() - t0
         self.boot_times.append(self.boot_seconds)
         msg = f"{time.strftime('%Y-%m-%d %H:%M:%S')} {self.name} boot={self.boot_seconds:.2f}s kernel={t.krel}"
+        if t.debug:
+            msg += " " + self._kmemleak_baseline()
         print(f"\n[rig] {msg}")
         try:
             with open(BUILD / "rig-timings.txt", "a") as f:
@@ -166,6 +276,19 @@ class Guest:
         except OSError:
             pass
         return self
+
+    def _kmemleak_baseline(self):
+        """Debug kernels: what the core kernel leaked while booting is not
+        the project's. Scan, and clear what was found, so that later scans
+        report only what leaked after boot."""
+        t0 = time.monotonic()
+        try:
+            boot_leaks = len(_kmemleak.parse(_kmemleak.baseline(self)))
+        except AssertionError as e:
+            self.kill()
+            raise GuestError(f"{self.name}: kmemleak baseline failed: {e}{self.console_tail_msg()}") from None
+        self.kmemleak_boot_leaks = boot_leaks
+        return f"kmemleak-baseline={time.monotonic() - t0:.1f}s ({boot_leaks} boot objects cleared)"
 
     def _connect(self, path, deadline):
         while time.monotonic() < deadline:
@@ -195,6 +318,33 @@ class Guest:
             except (OSError, subprocess.TimeoutExpired):
                 pass
         self.kill()
+
+    def vcpu_state(self, samples=5):
+        """Where the vCPUs of a guest that stopped answering are: a few
+        program-counter samples (guest addresses; compare with the guest's
+        /proc/kallsyms or the kernel's System.map) and one register dump."""
+        if not self.proc or self.proc.poll() is not None or not getattr(self, "_monitor", None):
+            return ""
+        try:
+            pcs = []
+            for _ in range(samples):
+                out = _hmp(self._monitor, ["info registers -a"])
+                pcs.append(" ".join(_PC[self.target.arch].findall(out)))
+                time.sleep(0.2)
+            regs = _hmp(self._monitor, ["info registers"])
+        except OSError as e:
+            return f"\n---- vCPU state: monitor unavailable ({e}) ----"
+        # the integer registers: the lines before the FPU/vector ones
+        keep = []
+        for line in regs.splitlines():
+            if re.match(r"\s*(FCW|FPR|XMM|s\d\d|d\d\d|FPSCR|V\d)", line):
+                break
+            if line.strip():
+                keep.append(line)
+        regs = "\n".join(keep)
+        return (f"\n---- {self.name} vCPU program counters, {samples} samples 0.2 s apart "
+                f"(one column per vCPU) ----\n" + "\n".join(pcs) +
+                f"\n---- vCPU 0 registers ----\n{regs[:2000]}\n---- end of vCPU state ----")
 
     def _expire(self, proc):
         if proc.poll() is None:
@@ -258,7 +408,8 @@ class Guest:
             left = deadline - time.monotonic()
             if left <= 0:
                 self.dead = True
-                raise GuestError(f"{self.name}: timeout during {what}{self.console_tail_msg()}")
+                raise GuestError(f"{self.name}: timeout during {what}{self.console_tail_msg()}"
+                                 f"{self.vcpu_state()}")
             r, _, _ = select.select([self.sock], [], [], min(left, 0.5))
             if r:
                 try:

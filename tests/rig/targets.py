@@ -4,6 +4,13 @@
 Environment:
   RTDM_CACHE  cache dir written by setup.sh (default /var/cache/rtdm-rig)
   RTDM_SRC    source tree to build (default: this repository)
+
+The evl target takes a Dovetail+EVL kernel the user brings (Debian has
+none, so CI skips it):
+  RTDM_EVL_KERNEL  x86_64 kernel image (bzImage) with CONFIG_DOVETAIL and
+                   CONFIG_EVL, 8250 serial ports, initramfs and modules
+  RTDM_EVL_KDIR    its configured and built tree (for out-of-tree modules)
+  RTDM_EVL_LIBEVL  a libevl install prefix (include/, lib/libevl.a)
 """
 
 import json
@@ -15,8 +22,9 @@ REPO = Path(os.environ.get("RTDM_SRC") or Path(__file__).resolve().parents[2]).r
 BUILD = REPO / "build"
 CACHE = Path(os.environ.get("RTDM_CACHE", "/var/cache/rtdm-rig"))
 
-GUEST_TARGETS = ("x86", "x86-rt", "armhf", "armhf-rt")   # bootable
+GUEST_TARGETS = ("x86", "x86-rt", "armhf", "armhf-rt", "x86-evl", "x86-debug")   # bootable
 ALL_TARGETS = GUEST_TARGETS + ("arm64",)      # arm64: cross-build only
+EVL_ENV = ("RTDM_EVL_KERNEL", "RTDM_EVL_KDIR", "RTDM_EVL_LIBEVL")
 
 
 class RigSetupError(RuntimeError):
@@ -34,7 +42,7 @@ def load_env():
 
 @dataclass
 class Target:
-    name: str             # x86 | x86-rt | armhf | armhf-rt | arm64
+    name: str             # x86 | x86-rt | x86-debug | armhf | armhf-rt | arm64
     abi: str              # Debian ABI, e.g. 6.1.0-56
     krel: str             # uname -r of the guest kernel
     arch: str             # kbuild ARCH
@@ -50,6 +58,16 @@ class Target:
     preload: tuple = ()
     console_dev: str = ""
     agent_dev: str = ""
+    version: str = ""     # Debian package version of the kernel, e.g. 6.1.192-3
+    smp: int = 2
+    backend: str = "inband"
+    user_make: tuple = ()  # extra `make userspace` arguments
+    cmdline: str = ""      # extra kernel command line
+    mem: str = ""         # QEMU -m (default: 512 on x86, 1G on sabrelite)
+    # a debug kernel (KASAN, lockdep, DEBUG_OBJECTS, kmemleak): the rig
+    # clears kmemleak's boot report after boot and checks for leaks of the
+    # project's modules at the end of every test module (tests/conftest.py)
+    debug: bool = False
     env: dict = field(default_factory=dict)
 
     @property
@@ -66,18 +84,39 @@ class Target:
 
     @property
     def userdir(self):
-        return BUILD / f"user-{self.user_arch}"
+        suffix = "-evl" if self.backend == "evl" else ""
+        return BUILD / f"user-{self.user_arch}{suffix}"
 
-    def qemu_cmd(self, initrd, console_log, agent_sock, flash=None, wire_port=None):
+    @property
+    def boot_timeout(self):
+        """Seconds from QEMU start to the agent's @@READY before the boot
+        counts as failed. Measured on the 2-core build machine during a full
+        run: x86 3-7 s, sabrelite (2 vCPUs) 9-14 s; about five times the
+        slowest boot seen, so that host load does not fail a good guest and
+        a broken one costs little. x86-debug (KASAN, lockdep): 37-46 s with
+        the host at load ~20, so 120 s (RTDM_BOOT_TIMEOUT overrides)."""
+        env = os.environ.get("RTDM_BOOT_TIMEOUT")
+        if env:
+            return float(env)
+        if self.debug:
+            return 120.0
+        return 60.0 if self.arch == "arm" else 30.0
+
+    def qemu_cmd(self, initrd, console_log, agent_sock, monitor_sock, flash=None,
+                 wire_port=None):
         """QEMU command line. The console goes to a file (readable while the
-        guest runs); the agent UART is a unix-socket chardev QEMU waits on."""
+        guest runs); the agent UART is a unix-socket chardev QEMU waits on;
+        the HMP monitor (monitor_sock) lets the host read the vCPU state of
+        a guest that stopped answering."""
         agent = ["-chardev", f"socket,id=agent,path={agent_sock},server=on,wait=on"]
+        monitor = ["-monitor", f"unix:{monitor_sock},server=on,wait=off"]
         if self.arch == "x86":
-            return ["qemu-system-x86_64", "-accel", "tcg", "-m", "512", "-smp", "2",
-                    "-nographic", "-monitor", "none", "-no-reboot", "-nic", "none",
+            return ["qemu-system-x86_64", "-accel", "tcg", "-m", self.mem or "512", "-smp", "2",
+                    "-nographic", *monitor, "-no-reboot", "-nic", "none",
                     "-bios", "/usr/share/qemu/qboot.rom",
                     "-kernel", self.kernel, "-initrd", str(initrd),
-                    "-append", "console=ttyS0 panic=-1 loglevel=4 rdinit=/init noirqdebug",
+                    "-append", "console=ttyS0 panic=-1 loglevel=4 rdinit=/init noirqdebug"
+                    + (" " + self.cmdline if self.cmdline else ""),
                     *agent,
                     "-serial", f"file:{console_log}",      # ttyS0: console
                     "-serial", "chardev:agent"]             # ttyS1: agent
@@ -87,8 +126,18 @@ class Target:
                 "-chardev", f"socket,id=uart1,host=127.0.0.1,port={wire_port},server=on,wait=off",
                 "-chardev", f"socket,id=uart3,host=127.0.0.1,port={wire_port}",
             ]
-            return ["qemu-system-arm", "-M", "sabrelite", "-m", "1G",
-                    "-nographic", "-monitor", "none", "-no-reboot",
+            # Two Cortex-A9 cores (the i.MX6Q has four, QEMU's default is
+            # one). With one core the SCU reports a uniprocessor, Linux
+            # patches itself for UP and irq_work has no IPI: it runs from
+            # the tick. Debian's 6.1.0-57 PREEMPT_RT kernel (6.1.192-3)
+            # then livelocks in the tick: rcu_read_unlock_special()
+            # re-initialises RCU's defer_qs_iw while it is still queued,
+            # the irq_work list node ends up pointing at itself and
+            # irq_work_run_list() never returns (found with the gdbstub:
+            # defer_qs_iw.node.llist.next == &defer_qs_iw). With IPIs the
+            # work runs before it can be re-armed. tests/rig/README.md.
+            return ["qemu-system-arm", "-M", "sabrelite", "-smp", str(self.smp), "-m", "1G",
+                    "-nographic", *monitor, "-no-reboot",
                     "-kernel", self.kernel, "-dtb", self.dtb, "-initrd", str(initrd),
                     "-append", "console=ttymxc1,115200 panic=-1 loglevel=4 rdinit=/init",
                     "-drive", f"if=mtd,file={flash},format=raw",
@@ -110,6 +159,16 @@ class Target:
 _PER_TARGET = {
     "x86": dict(console_dev="ttyS0", agent_dev="ttyS1"),
     "x86-rt": dict(console_dev="ttyS0", agent_dev="ttyS1"),
+    # Debian's linux-source built with tests/rig/x86-debug.config. 1 GiB:
+    # KASAN's shadow takes an eighth of it, its quarantine holds freed
+    # objects back, kmemleak and lockdep keep metadata per object and lock.
+    # kmemleak=on: the config does not default it off, say it anyway;
+    # kasan_multi_shot: every KASAN report, not only the first of the boot.
+    # kmemleak-test (the kernel's own deliberately leaking module) is in
+    # the initramfs for the detector's self-test, not loaded at boot.
+    "x86-debug": dict(console_dev="ttyS0", agent_dev="ttyS1", debug=True, mem="1G",
+                      cmdline="kmemleak=on kasan_multi_shot",
+                      stock_modules=("kmemleak-test",)),
     "armhf": dict(console_dev="ttymxc1", agent_dev="ttymxc3",
                   stock_modules=("gpio-mxc", "spi-imx", "spi-nor", "mtdblock",
                                  "mtd_blkdevs", "imx2_wdt"),
@@ -119,7 +178,33 @@ _PER_TARGET = {
 _PER_TARGET["armhf-rt"] = _PER_TARGET["armhf"]    # same board
 
 
+def evl_target():
+    """x86-evl, from RTDM_EVL_*; RigSetupError naming what is missing."""
+    missing = [v for v in EVL_ENV if not os.environ.get(v)]
+    if missing:
+        raise RigSetupError(f"x86-evl needs a Dovetail+EVL kernel: set {', '.join(missing)} "
+                            "(README: Running on Dovetail)")
+    kernel, kdir, libevl = (os.environ[v] for v in EVL_ENV)
+    for path in (kernel, f"{kdir}/Module.symvers", f"{libevl}/lib/libevl.a"):
+        if not os.path.exists(path):
+            raise RigSetupError(f"x86-evl: {path} missing")
+    with open(f"{kdir}/.config") as f:
+        config = f.read()
+    for opt in ("CONFIG_DOVETAIL=y", "CONFIG_EVL=y"):
+        if opt not in config:
+            raise RigSetupError(f"x86-evl: {kdir} is not a Dovetail+EVL tree ({opt} missing)")
+    krel = open(f"{kdir}/include/config/kernel.release").read().strip()
+    # nohz=off: with tickless idle, in-band timers of CPU0 were seen to
+    # stop for good under load on the 6.12 EVL port (README)
+    return Target(name="x86-evl", abi="evl", krel=krel, arch="x86", cross_compile="",
+                  kdir=kdir, kernel=kernel, busybox="/bin/busybox", version="evl",
+                  console_dev="ttyS0", agent_dev="ttyS1", backend="evl",
+                  user_make=(f"EVL={libevl}",), cmdline="nohz=off")
+
+
 def get_target(name):
+    if name == "x86-evl":
+        return evl_target()
     env = load_env()
     try:
         t = env["targets"][name]
@@ -129,7 +214,7 @@ def get_target(name):
                   cross_compile=t["cross_compile"], kdir=t["kdir"],
                   kernel=t.get("kernel", ""), modroot=t.get("modroot", ""),
                   dtb=t.get("dtb", ""), busybox=t.get("busybox", ""),
-                  env=t, **_PER_TARGET[name])
+                  version=t.get("version", ""), env=t, **_PER_TARGET[name])
 
 
 def target_names(selection=None, among=GUEST_TARGETS):
