@@ -206,28 +206,51 @@ def test_fuzz(fuzz_guest, which, capsys):
     assert not bad, f"kernel reports during the fuzz run (seed {seed}):\n" + "\n".join(bad[:80])
 
 
+def parent_iterations(trace):
+    """{iteration: (choice, [calls])} of the parent in an rtdm-fuzz -v
+    trace: "<pid> #<i> <target> <kind>[ rt]" opens iteration i, "<pid>
+    <call>" lines follow it (the children's pids interleave; the opens,
+    which depend on what earlier calls did to the descriptor, are left
+    out)."""
+    lines = [l.split(" ", 1) for l in trace.splitlines() if re.match(r"^\d+ \S", l)]
+    it, cur = {}, None
+    parent = next(pid for pid, rest in lines if rest.startswith("#"))
+    for pid, rest in lines:
+        if pid != parent:
+            continue
+        m = re.match(r"#(\d+) (.*)", rest)
+        if m:
+            cur = it.setdefault(int(m.group(1)), (m.group(2), []))
+        elif cur is not None and not rest.startswith(("open(", "rtdm_socket(")):
+            cur[1].append(rest)
+    return it
+
+
 def test_same_seed_same_calls(fuzz_guest):
-    """The seed fixes the call sequence: two runs with the same seed, each
-    on freshly loaded modules, issue the same calls with the same
-    arguments (-v traces each call; the parent's trace is compared, the
-    children's interleave with it at random)."""
+    """The seed fixes the choices and arguments of every iteration: two
+    runs with the same seed, each on freshly loaded modules, pick the same
+    target, kind and policy at every iteration and issue the same call with
+    the same arguments wherever both issue it. A call may be skipped in one
+    run only (its open refused while a child held an exclusive device, its
+    descriptor closed by the watchdog): few are, and nothing after shifts."""
     g = fuzz_guest
     mods = modules_for(g)
-    traces = []
+    runs = []
     for _ in range(2):
         load(g, mods)
         out = g.run_ok(f"rtdm-fuzz -s {FIXED_SEED} -n 300 -v {rtser_excludes(g, mods)} "
                        "2>/tmp/fuzz.trace >/dev/null; "
                        "cat /tmp/fuzz.trace", timeout=MAX_SECONDS * 6 + 60)
-        lines = [l for l in out.splitlines() if re.match(r"^\d+ ", l)]
-        assert lines, out[-2000:]
-        parent = lines[0].split()[0]
-        traces.append([l.split(" ", 1)[1] for l in lines if l.split()[0] == parent])
+        runs.append(parent_iterations(out))
+        assert len(runs[-1]) == 300, out[-2000:]
         res = unload(g, mods)
         assert all(rc == 0 for rc, _ in res.values()), res
-    a, b = traces
-    assert len(a) > 300, len(a)
-    diff = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), None)
-    assert diff is None and len(a) == len(b), \
-        f"runs differ at call {diff}: {a[diff] if diff is not None else len(a)} / " \
-        f"{b[diff] if diff is not None else len(b)}"
+    a, b = runs
+    choices = [i for i in a if a[i][0] != b[i][0]]
+    assert not choices, [(i, a[i][0], b[i][0]) for i in choices[:5]]
+    both = [i for i in a if a[i][1] and b[i][1]]
+    one = [i for i in a if bool(a[i][1]) != bool(b[i][1])]
+    differ = [i for i in both if a[i][1] != b[i][1]]
+    print(f"iterations 300, calls in both runs {len(both)}, in one run only {len(one)}")
+    assert not differ, [(i, a[i][1], b[i][1]) for i in differ[:5]]
+    assert len(both) >= 200 and len(one) <= 30, (len(both), one)

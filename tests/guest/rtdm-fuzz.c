@@ -32,7 +32,12 @@
  *                  checks that its own fds still answer RTIOC_DEVICE_INFO
  *
  * A third of the calls run with SCHED_FIFO, to reach the real-time
- * handlers. The seed fixes the sequence of choices and arguments.
+ * handlers. The seed fixes the choices and arguments of every iteration:
+ * each draws from streams of its own (iter_rng()), so an outcome that
+ * depends on timing (an open refused, a descriptor the watchdog closed)
+ * skips a call at most and shifts nothing after it. -v traces, on stderr,
+ * "<pid> #<iteration> <target> <kind>[ rt]" for each iteration of the
+ * parent and "<pid> <call>" for each call.
  *
  * Short timeouts are set where the ABI has them (SO_RCVTIMEO/SO_SNDTIMEO
  * on sockets, rtser timeouts), and most socket calls carry MSG_DONTWAIT,
@@ -205,6 +210,21 @@ static uint64_t rnd(struct rng *r)
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
 	return z ^ (z >> 31);
+}
+
+/*
+ * The streams of iteration @i of the parent's loop (@stream 0: which
+ * target, kind and policy; 1: how it is opened; 2: the call's arguments).
+ * Each is a function of the seed and @i alone, so what one call returned
+ * (an open refused while a child holds an exclusive device, a descriptor
+ * the watchdog closed) changes nothing that a later iteration draws.
+ */
+static struct rng iter_rng(unsigned long i, unsigned int stream)
+{
+	struct rng h = { (uint64_t)i * 4 + stream };
+	struct rng r = { seed ^ rnd(&h) };
+
+	return r;
 }
 
 static uint64_t below(struct rng *r, uint64_t n)
@@ -1528,7 +1548,6 @@ int main(int argc, char **argv)
 	pthread_attr_t attr;
 	struct sched_param sp = { .sched_priority = 50 };
 	pthread_t wd;
-	struct rng r;
 	int opt, i;
 
 	/* fixed addresses: the same seed gives the same arguments */
@@ -1562,7 +1581,6 @@ int main(int argc, char **argv)
 	if (optind != argc)
 		usage();
 	fprintf(stderr, "rtdm-fuzz: seed %" PRIu64 "\n", seed);
-	r.s = seed;
 
 	page = sysconf(_SC_PAGESIZE);
 	st = mmap(NULL, sizeof(*st), PROT_READ | PROT_WRITE,
@@ -1615,22 +1633,29 @@ int main(int argc, char **argv)
 
 	t_start = now_ns();
 	for (iterations_done = 0; iterations_done < iterations; iterations_done++) {
-		struct target *t = pick_target(&r);
-		enum kind k = pick_kind(&r);
-		int rt = chance(&r, 33);
+		struct rng pick = iter_rng(iterations_done, 0);
+		struct rng ropen = iter_rng(iterations_done, 1);
+		struct rng rcall = iter_rng(iterations_done, 2);
+		struct target *t = pick_target(&pick);
+		enum kind k = pick_kind(&pick);
+		int rt = chance(&pick, 33);
 
 		if (max_seconds > 0 && now_ns() - t_start > max_seconds * 1e9)
 			break;
+		if (verbose)
+			fprintf(stderr, "%d #%lu %s %s%s\n", (int)getpid(),
+				iterations_done, t->path, kind_names[k],
+				rt ? " rt" : "");
 		reap_child(0);
 		if (t->fd < 0)
-			open_target(t, &r);
+			open_target(t, &ropen);
 		if (t->fd < 0 && k != K_FORK)
 			continue;
 		if (rt) {
 			set_rt(1);
 			st->rt_calls++;
 		}
-		random_call(t, &r, k);
+		random_call(t, &rcall, k);
 		if (rt)
 			set_rt(0);
 	}
