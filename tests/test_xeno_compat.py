@@ -380,6 +380,17 @@ def arm_xeno(arm_guest):
     return arm_guest
 
 
+def test_armhf_timerbench(arm_guest):
+    """timerbench on 32-bit ARM, where struct rttst_overall_bench_res
+    (three pointers) has its 32-bit layout and request number."""
+    for m in ("rtdm", "timerbench"):
+        if not arm_guest.build.has_module(f"{m}.ko"):
+            pytest.fail(f"{m}.ko was not built for armhf", pytrace=False)
+        arm_guest.run_ok(f"grep -q '^{m} ' /proc/modules || insmod /rtdm/modules/{m}.ko")
+    check_bench_run(arm_guest, "task", seconds=2)
+    arm_guest.run_ok("rmmod timerbench")
+
+
 def test_armhf_cancel_and_sigint(arm_xeno):
     """The same on 32-bit ARM, whose unwinder (EHABI) must get through the
     cancellation signal's frame."""
