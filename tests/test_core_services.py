@@ -77,7 +77,7 @@ def test_dispatch_which(core):
     info = r["device_info"]
     assert info["ret"] == 0
     assert (info["device_class"], info["device_sub_class"],
-            info["profile_version"]) == (6, 3, 1)
+            info["profile_version"]) == (6, 3, 2)
     assert info["device_flags"] & 0x0010        # RTDM_NAMED_DEVICE
 
 

@@ -60,10 +60,10 @@ def fuzz_guest(request):
 
 def modules_for(g):
     """The modules fuzzed on @g, in load order: the core, the test driver,
-    RTIPC, UDD with its simulated devices, the GPIO core with the loopback
+    timerbench, RTIPC, UDD with its simulated devices, the GPIO core with the loopback
     chip exported by label (where the kernel has GPIOLIB_IRQCHIP, which
     that chip needs), and on the sabrelite rtser_imx."""
-    mods = ["rtdm", "rtdmtest", "rtipc", "udd", "udd_sim", "rtdm_gpio"]
+    mods = ["rtdm", "rtdmtest", "timerbench", "rtipc", "udd", "udd_sim", "rtdm_gpio"]
     if g.build.has_module("gpio_loopback.ko"):
         mods += ["gpio_loopback", "rtdm_gpio_generic"]
     if g.target.arch == "arm":

@@ -175,7 +175,7 @@ def test_install_tree(installed):
     assert [f for f in cflags if f.startswith("-I")] == [f"-I{PREFIX}/include"], cflags
     assert "-pthread" in cflags, cflags
     ld = sh([str(cfg), "--ldflags"]).split()
-    assert ld[-3:] == [f"-L{PREFIX}/lib", "-lrtdm_posix", "-pthread"]
+    assert ld[-5:] == [f"-L{PREFIX}/lib", "-lrtdm_posix", "-pthread", "-lrt", "-lm"]
     assert sh([str(cfg), "--libs"]).split() == [f"-L{PREFIX}/lib", "-lrtdm", "-pthread"]
     env = {"PKG_CONFIG_LIBDIR": str(lib / "pkgconfig")}
     assert sh(["pkg-config", "--modversion", "rtdm"], env=env).strip() == VERSION

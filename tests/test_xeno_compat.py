@@ -11,9 +11,14 @@ programs (nothing of Xenomai's is vendored):
   but `rtdm-config --skin=posix --cflags/--ldflags` (and -Wall -Werror),
   runs in the guests: pthread_cancel() ends a thread blocked in each
   blocking RTDM call, a Xenomai-demo-shaped program exits cleanly on
-  SIGINT, and labels are found under /proc/xenomai/registry/rtipc/.
+  SIGINT, and labels are found under /proc/xenomai/registry/rtipc/;
+- tests/guest/xeno/xeno-testing.c, built the same way, drives
+  /dev/rtdm/timerbench (timerbench.ko, Xenomai 3's testing-profile ABI)
+  through the requests Xenomai's `latency -t1/-t2` makes, in task and
+  handler modes, and every bad input.
 """
 
+import errno
 import json
 import os
 import re
@@ -241,6 +246,130 @@ def test_xenomai_registry_goes_with_module(xeno):
                 "test -d /proc/xenomai/registry/rtipc/xddp")
 
 
+# ---------------------------------------------------------------- timerbench
+
+@pytest.fixture(scope="module")
+def bench(guest):
+    """The guest with rtdm.ko and timerbench.ko loaded."""
+    for m in ("rtdm", "timerbench"):
+        if not guest.build.has_module(f"{m}.ko"):
+            pytest.fail(f"{m}.ko was not built", pytrace=False)
+        guest.run_ok(f"grep -q '^{m} ' /proc/modules || insmod /rtdm/modules/{m}.ko")
+    return guest
+
+
+PERIOD_US = 1000
+SECONDS = 3
+
+
+def check_bench_run(g, mode, period_us=PERIOD_US, seconds=SECONDS):
+    r = g.run_json(f"xeno-testing run {mode} {period_us} {seconds}", timeout=120)
+    # RTDM_CLASS_TESTING, RTDM_SUBCLASS_TIMERBENCH, RTTST_PROFILE_VER
+    assert r["device"] == {"class": 6, "subclass": 0, "profile": 2}, r
+    assert r["start_err"] == 0, r
+    per_sec = 1000000 // period_us
+    interm = r["interm"]
+    assert len(interm) == seconds and all(i["err"] == 0 for i in interm), r
+    prev_at = None
+    for n, i in enumerate(interm, 1):
+        last, overall = i["last"], i["overall"]
+        # one result per second of samples, the warm-up second not published
+        assert last["test_loops"] == per_sec, i
+        assert overall["test_loops"] == n, i
+        assert last["min"] <= last["avg"] <= last["max"], i
+        assert overall["min"] <= last["min"] and overall["max"] >= last["max"], i
+        assert overall["min"] <= overall["avg"] <= overall["max"], i
+        assert 0 <= last["overruns"] <= overall["overruns"], i
+        # never early, but on EVL (its timers anticipate by the core's
+        # gravity)
+        if g.target.backend != "evl":
+            assert last["min"] >= 0, i
+        if prev_at is not None:
+            # a "second" is per_sec samples; a release served a period
+            # late or more skips the dates it missed (overruns): the
+            # second spans per_sec + overruns periods of the guest clock
+            span_ms = (per_sec + last["overruns"]) * period_us / 1000
+            assert 0.6 * span_ms < i["at_ms"] - prev_at < 1.4 * span_ms + 300, interm
+        prev_at = i["at_ms"]
+    # first result: after the warm-up second and the first measured one
+    assert interm[0]["at_ms"] > 2 * per_sec * period_us / 1000, interm
+    # a result waiter still blocked when the sampler stops gets EIDRM
+    assert r["waiter"]["err"] == errno.EIDRM, r
+    assert 0 <= r["waiter"]["after_stop_ms"] < 500, r
+    assert r["stop_err"] == 0, r
+    o = r["overall"]
+    assert o["test_loops"] == seconds, r
+    assert o["min"] <= o["avg"] <= o["max"], r
+    assert o["min"] == min(i["last"]["min"] for i in interm), r
+    assert o["max"] == max(i["last"]["max"] for i in interm), r
+    assert o["overruns"] == interm[-1]["overall"]["overruns"], r
+    h = r["hist"]
+    # histogram_min/max: one count per published second; histogram_avg:
+    # every sample of those, and those of the second in progress at the stop
+    assert h["min"]["sum"] == seconds and h["max"]["sum"] == seconds, r
+    assert seconds * per_sec <= h["avg"]["sum"] < (seconds + 1) * per_sec, r
+    if o["min"] >= 0:
+        # cells of |lateness| / bucket, the last one catching the rest
+        def cell(ns):
+            return min(ns // h["bucket_ns"], h["cells"] - 1)
+        assert h["min"]["first"] == cell(o["min"]), r
+        assert h["max"]["last"] == cell(o["max"]), r
+        assert h["avg"]["first"] <= cell(o["min"]), r
+        assert h["avg"]["last"] >= cell(o["max"]), r
+    assert r["interm_after_stop"] == errno.EIDRM, r
+    return r
+
+
+@pytest.mark.parametrize("mode", ["task", "handler"])
+def test_timerbench(bench, mode):
+    """Xenomai's latency -t1 (kernel task, rtdm_task_wait_period()) and -t2
+    (timer handler): per-second results, overall results, histograms and
+    the stop, through Xenomai 3's requests and structures."""
+    check_bench_run(bench, mode)
+    # nothing left behind: no task, no open fd
+    assert "timerbench" not in bench.run_ok("cat /proc/rtdm/tasks")
+    fds = bench.run_ok("cat /proc/rtdm/fds")
+    assert "timerbench" not in fds, fds
+
+
+def test_timerbench_errors(bench):
+    """Bad configurations give EINVAL, bad pointers EFAULT, requests out of
+    order EINVAL/EBUSY/EIDRM; a bad stop still stops, close stops too."""
+    r = bench.run_json("xeno-testing errors", timeout=120)
+    E = errno
+    assert r["stop_without_start"] == E.EINVAL, r
+    assert r["interm_without_start"] == E.EIDRM, r
+    assert r["unknown_request"] == E.ENOTTY, r
+    for k in ("mode_7", "mode_-1", "period_0", "period_1us", "period_2s",
+              "priority_100", "priority_-1", "warmup_-1", "histogram_size_-1",
+              "histogram_size_huge", "bucketsize_0", "bucketsize_-5"):
+        assert r[k] == E.EINVAL, (k, r)
+    for k in ("priority_0", "no_histogram_bucket_0", "handler_priority_-1"):
+        assert r[k] == 0, (k, r)
+    assert r["start_null"] == E.EFAULT and r["start_unmapped"] == E.EFAULT, r
+    assert r["start"] == 0 and r["start_again"] == E.EBUSY, r
+    assert r["interm_null"] == E.EFAULT, r
+    assert r["stop_null"] == E.EFAULT and r["stop_after_bad_stop"] == E.EINVAL, r
+    assert r["restart"] == 0 and r["stop_bad_histogram"] == E.EFAULT, r
+    # the result was written before the bad buffer was found (as Xenomai)
+    assert r["stop_bad_histogram_result_min"] != 0, r
+    assert r["stop_again"] == E.EINVAL, r
+    assert r["start_no_histogram"] == 0 and r["stop_no_histogram"] == 0, r
+    assert r["start_then_close"] == 0 and r["stop_after_reopen"] == E.EINVAL, r
+    assert r["trace_freeze"] == -E.ENOSYS and r["default_period"] == 100000, r
+    assert r["program"] == "xeno-testing", r
+    assert "timerbench" not in bench.run_ok("cat /proc/rtdm/tasks")
+
+
+def test_timerbench_rmmod(bench):
+    """rmmod is refused while the device is open, and works after."""
+    script = ("xeno-testing run handler 1000 1 > /dev/null & p=$!; sleep 0.5; "
+              "rmmod timerbench; echo rc=$?; wait $p")
+    rc, out = bench.run(script, timeout=60)
+    assert "rc=0" not in out, out
+    bench.run_ok("rmmod timerbench && insmod /rtdm/modules/timerbench.ko")
+
+
 # ---------------------------------------------------------------- armhf
 
 @pytest.fixture(scope="module")
@@ -251,6 +380,17 @@ def arm_xeno(arm_guest):
             pytest.fail(f"{m}.ko was not built for armhf", pytrace=False)
         arm_guest.run_ok(f"grep -q '^{m} ' /proc/modules || insmod /rtdm/modules/{m}.ko")
     return arm_guest
+
+
+def test_armhf_timerbench(arm_guest):
+    """timerbench on 32-bit ARM, where struct rttst_overall_bench_res
+    (three pointers) has its 32-bit layout and request number."""
+    for m in ("rtdm", "timerbench"):
+        if not arm_guest.build.has_module(f"{m}.ko"):
+            pytest.fail(f"{m}.ko was not built for armhf", pytrace=False)
+        arm_guest.run_ok(f"grep -q '^{m} ' /proc/modules || insmod /rtdm/modules/{m}.ko")
+    check_bench_run(arm_guest, "task", period_us=5000, seconds=2)
+    arm_guest.run_ok("rmmod timerbench")
 
 
 def test_armhf_cancel_and_sigint(arm_xeno):

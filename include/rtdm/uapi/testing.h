@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
 /*
- * User ABI of the RTDM test driver (rtdmtest.ko).
+ * User ABI of the testing profile: Xenomai 3's (timerbench and the
+ * request numbers of its other testing devices, binary-compatible) and
+ * the project's own test driver, rtdmtest.ko.
  *
  * The test driver exposes every core service to user space so that test
  * programs observe real effects: which handler served a call, how long a
@@ -26,8 +28,169 @@
 #include <linux/types.h>
 #include <rtdm/uapi/rtdm.h>
 
-#define RTDM_SUBCLASS_RTDMTEST		3
-#define RTTST_PROFILE_VER		1
+/*
+ * Profile version, Xenomai 3's. The project's own requests (0x50..)
+ * do not overlap Xenomai's (0x00..0x45).
+ */
+#define RTTST_PROFILE_VER		2
+
+/* Sub-classes of RTDM_CLASS_TESTING (Xenomai 3's values). */
+#define RTDM_SUBCLASS_TIMERBENCH	0	/* "timerbench" */
+#define RTDM_SUBCLASS_IRQBENCH		1	/* "irqbench" */
+#define RTDM_SUBCLASS_SWITCHTEST	2	/* "switchtest" */
+#define RTDM_SUBCLASS_RTDMTEST		3	/* "rtdm" */
+#define RTDM_SUBCLASS_HEAPCHECK		4	/* "heapcheck" */
+
+#define RTIOC_TYPE_TESTING		RTDM_CLASS_TESTING
+
+/* ------------------------------------------------------------------ */
+/* Xenomai 3's testing profile                                         */
+/* ------------------------------------------------------------------ */
+
+/*
+ * timerbench (timerbench.ko, /dev/rtdm/timerbench): a kernel sampler of
+ * timer latency, as used by Xenomai's `latency -t1` (an RTDM task) and
+ * `-t2` (an RTDM timer handler). Values are nanoseconds of lateness.
+ *
+ * RTTST_RTIOC_TMBENCH_START (in-band) starts sampling with a config;
+ * EINVAL for a bad one, EBUSY when already started. Each second of
+ * sampling (1e9 / period samples) is published once the warm-up seconds
+ * are over; RTTST_RTIOC_INTERM_BENCH_RES (real-time) waits for the next
+ * one and returns it with the totals so far (EIDRM when no sampling is
+ * running, or when it is stopped meanwhile). RTTST_RTIOC_TMBENCH_STOP
+ * (in-band) stops, fills the overall result and copies the histograms to
+ * the three user buffers of histogram_size cells (EINVAL when not
+ * started; EFAULT for bad buffers, the sampling is stopped anyway).
+ *
+ * Histograms count |lateness| / histogram_bucketsize, clamped to the last
+ * cell: histogram_avg every sample of the published seconds and of the
+ * second in progress at the stop, histogram_min and histogram_max the
+ * per-second min and max.
+ */
+struct rttst_bench_res {
+	__s32 avg;
+	__s32 min;
+	__s32 max;
+	__s32 overruns;
+	__s32 test_loops;	/* published seconds (last: samples) */
+};
+
+typedef struct rttst_bench_res rttst_bench_res_t;
+
+struct rttst_interm_bench_res {
+	struct rttst_bench_res last;	/* the second just published */
+	struct rttst_bench_res overall;	/* all published seconds */
+};
+
+typedef struct rttst_interm_bench_res rttst_interm_bench_res_t;
+
+/* The layout, hence the request number, follows the pointer size. */
+struct rttst_overall_bench_res {
+	struct rttst_bench_res result;
+	__s32 __user *histogram_avg;
+	__s32 __user *histogram_min;
+	__s32 __user *histogram_max;
+};
+
+typedef struct rttst_overall_bench_res rttst_overall_bench_res_t;
+
+#define RTTST_TMBENCH_INVALID		(-1)	/* internal use only */
+#define RTTST_TMBENCH_TASK		0
+#define RTTST_TMBENCH_HANDLER		1
+
+struct rttst_tmbench_config {
+	int mode;			/* RTTST_TMBENCH_TASK / _HANDLER */
+	int priority;			/* task mode: 0..99 */
+	__u64 period;			/* 10 us .. 1 s */
+	int warmup_loops;		/* seconds not published, >= 0 */
+	int histogram_size;		/* cells, 0 = no histograms */
+	int histogram_bucketsize;	/* ns per cell, > 0 with cells */
+	int freeze_max;			/* accepted, no tracer to freeze */
+};
+
+typedef struct rttst_tmbench_config rttst_tmbench_config_t;
+
+/* switchtest (not provided here) */
+struct rttst_swtest_task {
+	unsigned int index;
+	unsigned int flags;
+};
+
+#define RTTST_SWTEST_FPU		0x1
+#define RTTST_SWTEST_FREEZE		0x4	/* kernel tasks only */
+
+struct rttst_swtest_dir {
+	unsigned int from;		/* index of the thread switched from */
+	unsigned int to;		/* index of the thread to run */
+	unsigned int switch_mode;	/* 1: switch the from thread's mode */
+};
+
+struct rttst_swtest_error {
+	struct rttst_swtest_dir last_switch;
+	unsigned int fp_val;
+};
+
+/* Xenomai's "rtdm" test device (not provided here) */
+#define RTTST_RTDM_NORMAL_CLOSE		0
+#define RTTST_RTDM_DEFER_CLOSE_CONTEXT	1
+
+#define RTTST_RTDM_MAGIC_PRIMARY	0xfefbfefb
+#define RTTST_RTDM_MAGIC_SECONDARY	0xa5b9a5b9
+
+/* heapcheck (not provided here) */
+#define RTTST_HEAPCHECK_ZEROOVRD	1
+#define RTTST_HEAPCHECK_SHUFFLE		2
+#define RTTST_HEAPCHECK_PATTERN		4
+#define RTTST_HEAPCHECK_HOT		8
+
+struct rttst_heap_parms {
+	__u64 heap_size;
+	__u64 block_size;
+	int flags;
+	int nrstats;
+};
+
+struct rttst_heap_stats {
+	__u64 heap_size;
+	__u64 user_size;
+	__u64 block_size;
+	__s64 alloc_avg_ns;
+	__s64 alloc_max_ns;
+	__s64 free_avg_ns;
+	__s64 free_max_ns;
+	__u64 maximum_free;
+	__u64 largest_free;
+	int nrblocks;
+	int flags;
+};
+
+struct rttst_heap_stathdr {
+	int nrstats;
+	struct rttst_heap_stats __user *buf;
+};
+
+#define RTTST_RTIOC_INTERM_BENCH_RES _IOWR(RTIOC_TYPE_TESTING, 0x00, struct rttst_interm_bench_res)
+#define RTTST_RTIOC_TMBENCH_START	_IOW(RTIOC_TYPE_TESTING, 0x10, struct rttst_tmbench_config)
+#define RTTST_RTIOC_TMBENCH_STOP _IOWR(RTIOC_TYPE_TESTING, 0x11, struct rttst_overall_bench_res)
+#define RTTST_RTIOC_SWTEST_SET_TASKS_COUNT	_IOW(RTIOC_TYPE_TESTING, 0x30, __u32)
+#define RTTST_RTIOC_SWTEST_SET_CPU	_IOW(RTIOC_TYPE_TESTING, 0x31, __u32)
+#define RTTST_RTIOC_SWTEST_REGISTER_UTASK _IOW(RTIOC_TYPE_TESTING, 0x32, struct rttst_swtest_task)
+#define RTTST_RTIOC_SWTEST_CREATE_KTASK	_IOWR(RTIOC_TYPE_TESTING, 0x33, struct rttst_swtest_task)
+#define RTTST_RTIOC_SWTEST_PEND		_IOR(RTIOC_TYPE_TESTING, 0x34, struct rttst_swtest_task)
+#define RTTST_RTIOC_SWTEST_SWITCH_TO	_IOR(RTIOC_TYPE_TESTING, 0x35, struct rttst_swtest_dir)
+#define RTTST_RTIOC_SWTEST_GET_SWITCHES_COUNT	_IOR(RTIOC_TYPE_TESTING, 0x36, __u32)
+#define RTTST_RTIOC_SWTEST_GET_LAST_ERROR _IOR(RTIOC_TYPE_TESTING, 0x37, struct rttst_swtest_error)
+#define RTTST_RTIOC_SWTEST_SET_PAUSE	_IOW(RTIOC_TYPE_TESTING, 0x38, __u32)
+#define RTTST_RTIOC_RTDM_DEFER_CLOSE	_IOW(RTIOC_TYPE_TESTING, 0x40, __u32)
+#define RTTST_RTIOC_RTDM_ACTOR_GET_CPU	_IOR(RTIOC_TYPE_TESTING, 0x41, __u32)
+#define RTTST_RTIOC_RTDM_PING_PRIMARY	_IOR(RTIOC_TYPE_TESTING, 0x42, __u32)
+#define RTTST_RTIOC_RTDM_PING_SECONDARY	_IOR(RTIOC_TYPE_TESTING, 0x43, __u32)
+#define RTTST_RTIOC_HEAP_CHECK		_IOR(RTIOC_TYPE_TESTING, 0x44, struct rttst_heap_parms)
+#define RTTST_RTIOC_HEAP_STAT_COLLECT	_IOR(RTIOC_TYPE_TESTING, 0x45, int)
+
+/* ------------------------------------------------------------------ */
+/* The project's test driver (rtdmtest.ko)                             */
+/* ------------------------------------------------------------------ */
 
 #define RTTST_DEVICE_NAME		"rtdmtest"	/* rtdmtest0, rtdmtest1 */
 #define RTTST_EXCL_DEVICE_NAME		"rtdmexcl0"
