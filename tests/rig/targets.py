@@ -68,6 +68,9 @@ class Target:
     # clears kmemleak's boot report after boot and checks for leaks of the
     # project's modules at the end of every test module (tests/conftest.py)
     debug: bool = False
+    # QEMU -icount argument (make bench's repeatable mode, e.g.
+    # "shift=3,sleep=off"): guest time counts instructions, not host time
+    icount: str = ""
     env: dict = field(default_factory=dict)
 
     @property
@@ -110,6 +113,8 @@ class Target:
         a guest that stopped answering."""
         agent = ["-chardev", f"socket,id=agent,path={agent_sock},server=on,wait=on"]
         monitor = ["-monitor", f"unix:{monitor_sock},server=on,wait=off"]
+        if self.icount:
+            monitor += ["-icount", self.icount]
         if self.arch == "x86":
             return ["qemu-system-x86_64", "-accel", "tcg", "-m", self.mem or "512", "-smp", "2",
                     "-nographic", *monitor, "-no-reboot", "-nic", "none",
