@@ -159,7 +159,8 @@ def run_target(name, mode, seconds, icount):
     (d / "raw").mkdir(parents=True, exist_ok=True)
     g = Guest(target, name=f"bench-{name}")
     t0 = time.monotonic()
-    res = {"bucket_ns": bucket_ns(target), "target": name, "kernel": target.krel, "version": target.version, "mode": mode,
+    res = {"host_load": "%.1f %.1f %.1f" % os.getloadavg(),
+           "bucket_ns": bucket_ns(target), "target": name, "kernel": target.krel, "version": target.version, "mode": mode,
            "icount": icount, "seconds": seconds, "notes": [], "steps": {}}
     try:
         g.boot(timeout=target.boot_timeout * (4 if icount else 1))
@@ -336,13 +337,16 @@ def section(run):
            f"backend {t.get('backend', '?')}\n\n")
     if t["mode"].startswith("icount"):
         hdr += (f"Repeatable mode: QEMU `-icount {t['icount']}` - guest time counts "
-                "instructions, figures are in guest microseconds.\n")
+                "instructions, figures are in guest microseconds"
+                + (" (x86: one vCPU, see tests/rig/targets.py).\n"
+                   if not t["target"].startswith("armhf") else ".\n"))
     elif t["mode"] == "wall":
         hdr += "Wall-clock mode: QEMU TCG, guest time follows the (shared, loaded) host.\n"
     else:
         hdr += f"Imported from `{t.get('source', '?')}`.\n"
     hdr += f"Load: `{t.get('stress', '-')}`; latency runs {t['seconds']} s each; " \
-           f"guest run {t.get('wall_s', '?')} s wall.\n\n"
+           f"guest run {t.get('wall_s', '?')} s wall; host load average at its start " \
+           f"{t.get('host_load', '?')} (2 host cores).\n\n"
     for n in t["notes"]:
         hdr += f"- note: {n.splitlines()[0][:300]}\n"
     hdr += ("\n| comparison | load | RTDM min / avg / p99 / p99.9 / max (us) | "
@@ -532,6 +536,8 @@ def main():
         print(report()[0])
         return 0
     if a.report_only:
+        for d in sorted(OUT.glob("*/*/run.json")):
+            analyse(d.parent)
         print(report()[0])
         return 0
 

@@ -22,6 +22,7 @@ class Dist:
     avg: float = None
     max: float = None
     lines: list = field(default_factory=list)  # RTT/RTH/RTD/RTS lines
+    exact: dict = field(default_factory=dict)  # percentiles the tool computed
 
     @property
     def n(self):
@@ -63,6 +64,11 @@ class Dist:
         them, else from the histogram (avg: cell middles)."""
         s = {"n": self.n, "min": self.min, "avg": self.avg, "max": self.max,
              "p99": self.quantile(0.99), "p999": self.quantile(0.999), "top": self.top}
+        for k in ("p99", "p999"):
+            if k in self.exact:
+                s[k] = self.exact[k]
+            elif s[k] is not None and self.max is not None and s[k] > self.max:
+                s[k] = self.max      # the cell's upper edge lies past the maximum
         if s["min"] is None and self.hist:
             s["min"] = min(self.hist)
         if s["avg"] is None and self.hist:
@@ -153,6 +159,7 @@ def parse_rtipc(out):
         if isinstance(v, dict) and "hist" in v:
             d = _pairs_dist(v["hist"], top=1e9)
             d.min, d.avg, d.max = v["min_us"], v["avg_us"], v["max_us"]
+            d.exact = {"p99": v["p99_us"], "p999": v["p999_us"]}
             cases[k] = d
     if not cases:
         raise ParseError(f"rtipc-bench printed no case:\n{out[-2000:]}")
