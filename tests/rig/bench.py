@@ -377,6 +377,7 @@ def spread_table(runs1, runs2):
     out = ("| target | comparison | load | figure | run 1 | run 2 | spread |\n"
            "|---|---|---|---|---|---|---|\n")
     worst = {}
+    over = []
     for t1 in runs1:
         t2 = next((t for t in runs2 if t["target"] == t1["target"]), None)
         if not t2:
@@ -394,6 +395,9 @@ def spread_table(runs1, runs2):
                     sp = abs(v1 - v2) / max(1e-9, (v1 + v2) / 2)
                     worst.setdefault(k, []).append(sp)
                     label = r1["names"][0 if side == "rtdm" else 1]
+                    if sp > TOLERANCE and k != "max":
+                        over.append(f"{t1['target']} {r1['title']} ({label}), {r1['load']}, "
+                                    f"{k}: {fmt(v1)} / {fmt(v2)}")
                     out += (f"| {t1['target']} | {r1['title']} ({label}) | {r1['load']} | {k} | "
                             f"{fmt(v1)} | {fmt(v2)} | {sp * 100:.1f} % |\n")
     summ = ""
@@ -402,6 +406,8 @@ def spread_table(runs1, runs2):
         summ += (f"- {k}: median spread {statistics.median(v) * 100:.1f} %, worst "
                  f"{max(v) * 100:.1f} %; {within} of {len(v)} figures within "
                  f"{TOLERANCE * 100:.0f} %\n")
+    if over:
+        summ += "\nOutside the tolerance (avg, p99):\n\n" + "".join(f"- {o}\n" for o in over)
     return summ, out
 
 
