@@ -53,7 +53,8 @@ userspace:
 	$(MAKE) -C $(TOP)/userspace CROSS_COMPILE=$(CROSS_COMPILE) OUT=$(USERDIR) EVL=$(EVL)
 
 # Host setup (root): installs python3 and the rest from Debian's archive.
-SETUP      := $(if $(filter 0,$(shell id -u)),,sudo) $(TOP)/tests/rig/setup.sh
+SUDO       := $(if $(filter 0,$(shell id -u)),,sudo)
+SETUP      := $(SUDO) $(TOP)/tests/rig/setup.sh
 
 demo:
 	$(SETUP)
@@ -62,9 +63,12 @@ demo:
 check:
 	$(TOP)/tests/run-check
 
+# make bench: build/bench/report.md (README "Benchmarks"); setup also
+# stages cyclictest, stress-ng and gnuplot (RTDM_BENCH=1).
+# RTDM_BENCH_ICOUNT=1: the repeatable mode (QEMU -icount, two runs).
 bench:
-	$(SETUP)
-	RTDM_SETUP_DONE=1 $(PYTHON) $(TOP)/tests/rig/bench.py
+	$(SUDO) env RTDM_BENCH=1 $(TOP)/tests/rig/setup.sh
+	RTDM_SETUP_DONE=1 RTDM_BENCH=1 $(PYTHON) $(TOP)/tests/rig/bench.py
 
 clean:
 	rm -rf $(TOP)/build

@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .targets import REPO, BUILD, Target
+from .targets import REPO, BUILD, CACHE, Target
 
 RIG = Path(__file__).resolve().parent
 BUILD_TIMEOUT = int(os.environ.get("RTDM_BUILD_TIMEOUT", "900"))
@@ -161,6 +161,13 @@ def make_initramfs(t: Target, build: BuildResult, out: Path) -> Path:
     for prog in build.programs:
         shutil.copy2(prog, stage / "rtdm/bin" / Path(prog).name)
 
+    # make bench (RTDM_BENCH=1): cyclictest, stress-ng and their shared
+    # libraries, as setup.sh staged them (bench_tools.py)
+    if bench_image():
+        tools = bench_tools_dir(t)
+        if tools.is_dir():
+            shutil.copytree(tools, stage, symlinks=True, dirs_exist_ok=True)
+
     shutil.copy2(RIG / "init.sh", stage / "init")
     shutil.copy2(RIG / "agent.sh", stage / "rtdm/agent.sh")
     (stage / "rtdm/target.sh").write_text(
@@ -177,11 +184,22 @@ def make_initramfs(t: Target, build: BuildResult, out: Path) -> Path:
     return out
 
 
+def bench_image():
+    """Is this a make bench run (RTDM_BENCH=1): the initramfs gets the
+    comparison programs."""
+    return os.environ.get("RTDM_BENCH") == "1"
+
+
+def bench_tools_dir(t: Target):
+    """Where setup.sh staged cyclictest and stress-ng for t's architecture."""
+    return CACHE / f"bench-{'amd64' if t.arch == 'x86' else 'armhf'}" / "stage"
+
+
 def guest_image(t: Target):
     """(BuildResult, initramfs path) for a bootable target."""
     build = build_target(t)
     BUILD.mkdir(parents=True, exist_ok=True)
-    initrd = BUILD / f"initramfs-{t.name}.cpio.gz"
+    initrd = BUILD / f"initramfs-{t.name}{'-bench' if bench_image() else ''}.cpio.gz"
     if not getattr(build, "_initrd", None):
         make_initramfs(t, build, initrd)
         build._initrd = initrd

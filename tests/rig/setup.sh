@@ -27,7 +27,10 @@
 #
 # Environment: RTDM_CACHE (cache dir), RTDM_APT_UPDATE=1 (force apt-get update),
 # RTDM_TARGETS (comma list, as for make check: without x86-debug (or all)
-# in it, the debug kernel is not built if it is not cached yet).
+# in it, the debug kernel is not built if it is not cached yet),
+# RTDM_BENCH=1 (make bench: also gnuplot-nox on the host, and cyclictest +
+# stress-ng for the amd64 and armhf guests, staged by bench_tools.py in
+# $CACHE/bench-<arch>/stage; make check's setup does neither).
 
 set -euo pipefail
 export LC_ALL=C DEBIAN_FRONTEND=noninteractive
@@ -91,6 +94,8 @@ log "ABI amd64=$ABI_X86 armhf=$ABI_ARMHF arm64=$ABI_ARM64"
 # tests/test_install.py: make install, DKMS, Debian packages (~140 packages,
 # 20 MB), and udev (copied into a guest to apply the packaged rule)
 HOST_PKGS="$HOST_PKGS pkgconf dkms build-essential debhelper dh-dkms lintian udev"
+# make bench: the histograms are drawn with gnuplot (bench.py)
+[ "${RTDM_BENCH:-0}" = 1 ] && HOST_PKGS="$HOST_PKGS gnuplot-nox"
 # shellcheck disable=SC2086
 want=$(missing_pkgs $HOST_PKGS linux-headers-$ABI_X86-amd64 linux-headers-$ABI_X86-rt-amd64)
 if [ -n "$want" ]; then
@@ -300,6 +305,14 @@ if [ ! -f "$cp_dir/.done" ]; then
 			'linux-source-6.1/scripts/const_structs.checkpatch'
 	rm -f "$deb"
 	touch "$cp_dir/.done"
+fi
+
+# --- 5c. make bench: the comparison programs for the guests ----------------
+# cyclictest (rt-tests) and stress-ng for amd64 and armhf, with only the
+# shared libraries they load: copied into the bench initramfs only
+if [ "${RTDM_BENCH:-0}" = 1 ]; then
+	command -v gnuplot >/dev/null || die "gnuplot missing after install"
+	python3 "$RIG/bench_tools.py" "$CACHE" amd64 armhf || die "staging the bench programs failed"
 fi
 
 # --- 6. env file --------------------------------------------------------------

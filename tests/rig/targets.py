@@ -68,6 +68,10 @@ class Target:
     # clears kmemleak's boot report after boot and checks for leaks of the
     # project's modules at the end of every test module (tests/conftest.py)
     debug: bool = False
+    # QEMU -icount argument (make bench's repeatable mode, e.g.
+    # "shift=3,sleep=off"): guest time counts instructions, not host time;
+    # x86 guests then get one vCPU
+    icount: str = ""
     env: dict = field(default_factory=dict)
 
     @property
@@ -110,8 +114,13 @@ class Target:
         a guest that stopped answering."""
         agent = ["-chardev", f"socket,id=agent,path={agent_sock},server=on,wait=on"]
         monitor = ["-monitor", f"unix:{monitor_sock},server=on,wait=off"]
+        if self.icount:
+            monitor += ["-icount", self.icount]
         if self.arch == "x86":
-            return ["qemu-system-x86_64", "-accel", "tcg", "-m", self.mem or "512", "-smp", "2",
+            # -icount: one vCPU (Debian's 6.1 kernels hang bringing up the
+            # second CPU when guest time counts instructions)
+            return ["qemu-system-x86_64", "-accel", "tcg", "-m", self.mem or "512",
+                    "-smp", "1" if self.icount else "2",
                     "-nographic", *monitor, "-no-reboot", "-nic", "none",
                     "-bios", "/usr/share/qemu/qboot.rom",
                     "-kernel", self.kernel, "-initrd", str(initrd),

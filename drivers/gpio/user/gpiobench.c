@@ -58,7 +58,7 @@
 #define VERSION_STRING	"0.1"
 #define GPIO_HIGH	1
 #define GPIO_LOW	0
-#define MAX_HIST	100
+#define MAX_HIST	1000
 #define MAX_CYCLES	1000000
 #define DEFAULT_LIMIT	1000
 #define DEV_PATH	"/dev/rtdm/"

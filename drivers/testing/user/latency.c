@@ -240,7 +240,7 @@ static int set_realtime(void)
 
 int main(int argc, char **argv)
 {
-	int c, fd = -1, elapsed = 0, ret;
+	int c, fd = -1, elapsed = 0, ret, failed = 0;
 	int64_t next = 0;
 	struct sigaction sa;
 
@@ -324,9 +324,11 @@ int main(int argc, char **argv)
 
 		ret = opt.mode ? kernel_second(fd, &s) : user_second(&s, &next);
 		if (ret) {
+			/* the summary of the seconds measured still follows */
 			fprintf(stderr, "latency: measurement failed: %s\n",
 				strerror(-ret));
-			return 1;
+			failed = 1;
+			break;
 		}
 		if (!s.samples)
 			break;
@@ -368,6 +370,8 @@ int main(int argc, char **argv)
 
 	if (fd >= 0)
 		close(fd);
+	if (failed)
+		return 1;
 
 	if (opt.max_us && gmax > opt.max_us * 1000) {
 		printf("\nMaximum latency exceeded: %11.3f > %ld\n",

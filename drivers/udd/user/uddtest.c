@@ -270,13 +270,24 @@ static void sim_wait_idle(volatile struct udd_sim_regs *r)
 	sleep_ns(5 * MS);
 }
 
+/* Optionally with a histogram in 1 us cells (hist != NULL, HIST_CELLS). */
+#define HIST_CELLS	5000
+
 struct stats {
 	int64_t min, max, sum;
 	long n;
+	uint32_t *hist;
+	long overflow;
 };
 
 static void stats_add(struct stats *s, int64_t v)
 {
+	if (s->hist) {
+		if (v >= 0 && v / 1000 < HIST_CELLS)
+			s->hist[v / 1000]++;
+		else
+			s->overflow++;
+	}
 	if (!s->n || v < s->min)
 		s->min = v;
 	if (!s->n || v > s->max)
@@ -285,11 +296,41 @@ static void stats_add(struct stats *s, int64_t v)
 	s->n++;
 }
 
+/* The cell (us) that holds the q-quantile, HIST_CELLS in the overflow. */
+static long stats_quantile(const struct stats *s, double q)
+{
+	long i, seen = 0, want = (long)(q * s->n + 0.999999);
+
+	for (i = 0; i < HIST_CELLS; i++) {
+		seen += s->hist[i];
+		if (seen >= want)
+			return i;
+	}
+	return HIST_CELLS;
+}
+
 static void stats_print(const char *name, struct stats *s)
 {
+	char cells[4096];
+	size_t len = 0;
+	long i;
+
 	extra(", \"%s\": {\"n\": %ld, \"min\": %" PRId64 ", \"avg\": %" PRId64
-	       ", \"max\": %" PRId64 "}", name, s->n, s->n ? s->min : 0,
+	       ", \"max\": %" PRId64, name, s->n, s->n ? s->min : 0,
 	       s->n ? s->sum / s->n : 0, s->n ? s->max : 0);
+	if (s->hist && s->n) {
+		/* [[us, count], ...] of the non-empty cells */
+		for (i = 0; i < HIST_CELLS && len < sizeof(cells) - 32; i++)
+			if (s->hist[i])
+				len += snprintf(cells + len, sizeof(cells) - len,
+						"%s[%ld, %u]", len ? ", " : "",
+						i, s->hist[i]);
+		cells[len] = 0;
+		extra(", \"p99_us\": %ld, \"p999_us\": %ld, \"overflow\": %ld, "
+		      "\"hist\": [%s]", stats_quantile(s, 0.99),
+		      stats_quantile(s, 0.999), s->overflow, cells);
+	}
+	extra("}");
 }
 
 static int sysfs_write(const char *path, const char *val)
@@ -674,7 +715,8 @@ static void t_sim_irq(void)
 	int64_t delay = (opt_delay_us > 0 ? opt_delay_us : 200) * US;
 	int64_t period = (opt_period_us > 0 ? opt_period_us : 500) * US;
 	int sig = !strcmp(how, "signal");
-	struct stats wake = { 0 };
+	static uint32_t wake_hist[HIST_CELLS];
+	struct stats wake = { .hist = wake_hist };
 	int64_t t0, t1;
 	uint32_t base;
 	siginfo_t si;
