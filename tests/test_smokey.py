@@ -344,3 +344,11 @@ def test_iddp_plugin(g):
         assert rc == 0 and out == "iddp skipped (no kernel support)\n", (out, err)
     finally:
         g.run_ok("insmod /rtdm/modules/rtipc.ko")
+
+
+def test_bufp_writable_once_peer_binds(g):
+    """Xenomai's bufp plugin connects its client to the server's port,
+    possibly before the server bound it, and waits in select() for
+    writability: that select() returns when the port gets bound."""
+    rc, out, err = smokey(g, "--run=bufp_wait")
+    assert rc == 0 and out == "bufp_wait OK\n", (out, err)

@@ -16,6 +16,9 @@
  *   skipped   no kernel support: -ENOSYS
  *   iddp      an IDDP datagram to itself through RTDM, checked with
  *             __Terrno/__Tassert (skipped without rtipc.ko)
+ *   bufp_wait a BUFP socket connected to a port not bound yet, as
+ *             Xenomai's bufp plugin's client may be: select() for
+ *             writing returns once a server binds the port (within 2 s)
  */
 #include <stdio.h>
 #include <errno.h>
@@ -44,6 +47,7 @@ smokey_test_plugin(fail_tassert, SMOKEY_NOARGS, "__Tassert() failing.");
 smokey_test_plugin(fail_f, SMOKEY_NOARGS, "__F() failing.");
 smokey_test_plugin(skipped, SMOKEY_NOARGS, "Needs what is not there.");
 smokey_test_plugin(iddp, SMOKEY_NOARGS, "An IDDP datagram to itself.");
+smokey_test_plugin(bufp_wait, SMOKEY_NOARGS, "Writable once the peer binds.");
 
 static int run_args(struct smokey_test *t, int argc, char *const argv[])
 {
@@ -185,6 +189,75 @@ static int run_iddp(struct smokey_test *t, int argc, char *const argv[])
 	ret = 0;
 out:
 	close(s);
+	return ret;
+}
+
+#define BUFP_WAIT_PORT 21
+
+static void *bind_later(void *arg)
+{
+	struct sockaddr_ipc addr = {
+		.sipc_family = AF_RTIPC, .sipc_port = BUFP_WAIT_PORT
+	};
+	struct timespec ts = { .tv_sec = 0, .tv_nsec = 300000000 };
+
+	clock_nanosleep(CLOCK_MONOTONIC, 0, &ts, NULL);
+	if (bind(*(int *)arg, (struct sockaddr *)&addr, sizeof(addr)))
+		return (void *)(long)-errno;
+	return NULL;
+}
+
+static int run_bufp_wait(struct smokey_test *t, int argc, char *const argv[])
+{
+	struct sockaddr_ipc addr = {
+		.sipc_family = AF_RTIPC, .sipc_port = BUFP_WAIT_PORT
+	};
+	struct timeval tv = { .tv_sec = 3 };
+	struct timespec t0, t1;
+	size_t bufsz = 4096;
+	long data = 42, in = 0;
+	int sv, cl, ret, n;
+	pthread_t tid;
+	void *status;
+	fd_set set;
+
+	(void)t;
+	(void)argc;
+	(void)argv;
+	sv = socket(AF_RTIPC, SOCK_DGRAM, IPCPROTO_BUFP);
+	if (sv < 0)
+		return errno == EAFNOSUPPORT ? -ENOSYS : -errno;
+	cl = socket(AF_RTIPC, SOCK_DGRAM, IPCPROTO_BUFP);
+	if (!__Tassert(cl >= 0)) {
+		close(sv);
+		return -errno;
+	}
+	if (!__Terrno(ret, setsockopt(sv, SOL_BUFP, BUFP_BUFSZ, &bufsz, sizeof(bufsz))) ||
+	    !__Terrno(ret, connect(cl, (struct sockaddr *)&addr, sizeof(addr))) ||
+	    !__T(ret, pthread_create(&tid, NULL, bind_later, &sv)))
+		goto out;
+	FD_ZERO(&set);
+	FD_SET(cl, &set);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	n = select(cl + 1, NULL, &set, NULL, &tv);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	smokey_trace("bufp_wait: select() = %d after %lld ms", n,
+		     (timespec_scalar(&t1) - timespec_scalar(&t0)) / 1000000);
+	pthread_join(tid, &status);
+	/* not at the timeout (select() then polls once more) */
+	if (!__Tassert(status == NULL) || !__Tassert(n == 1) ||
+	    !__Tassert(timespec_scalar(&t1) - timespec_scalar(&t0) < 2000000000LL)) {
+		ret = status ? (int)(long)status : -ETIMEDOUT;
+		goto out;
+	}
+	n = write(cl, &data, sizeof(data));
+	if (!__Tassert(n == sizeof(data)) ||
+	    !__Tassert(read(sv, &in, sizeof(in)) == sizeof(in)) ||
+	    !__Tassert(in == data))
+		ret = -EPROTO;
+out:
+	close(cl);
+	close(sv);
 	return ret;
 }
 
