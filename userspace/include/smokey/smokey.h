@@ -256,13 +256,16 @@ struct smokey_arg *smokey_lookup_arg(struct smokey_test *t, const char *name);
  */
 int smokey_parse_args(struct smokey_test *t, int argc, char *const argv[]);
 
-/* stdout, with a newline: smokey_note() if smokey_verbose_mode >= 1,
- * smokey_trace() and smokey_vatrace() if it is >= 2. */
+/*
+ * stdout, with a newline: smokey_note() if smokey_verbose_mode >= 1,
+ * smokey_trace() and smokey_vatrace() if it is >= 2. No format
+ * attribute, as in Xenomai: its spitest passes size_t to %u, and
+ * programs built with -Wall -Werror there must build here.
+ */
 void smokey_vatrace(const char *fmt, va_list ap);
-void smokey_trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void smokey_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void __smokey_warning(const char *file, int lineno, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+void smokey_trace(const char *fmt, ...);
+void smokey_note(const char *fmt, ...);
+void __smokey_warning(const char *file, int lineno, const char *fmt, ...);
 
 int smokey_barrier_init(struct smokey_barrier *b);
 void smokey_barrier_destroy(struct smokey_barrier *b);
