@@ -13,9 +13,10 @@
 #   man pages  every <name>.<section> file next to those sources (tools/*/,
 #              drivers/*/user/) and in userspace/ (rtdm-config.1)
 #   headers    include/rtdm/uapi/**.h -> INCLUDEDIR/rtdm/uapi/,
-#              userspace/include/rtdm/**.h -> INCLUDEDIR/rtdm/
-#   libraries  librtdm.a, librtdm_posix.a and (SHARED=1) librtdm.so.0,
-#              librtdm_posix.so.0
+#              userspace/include/**.h -> INCLUDEDIR/ (rtdm/, boilerplate/,
+#              smokey/, xenomai/, xeno_config.h)
+#   libraries  librtdm.a, librtdm_posix.a, libsmokey.a and (SHARED=1)
+#              librtdm.so.0, librtdm_posix.so.0
 #   rtdm-config, rtdm.pc, rtdm-posix.pc (LIBDIR/pkgconfig)
 
 PREFIX       ?= /usr/local
@@ -79,7 +80,7 @@ install: all $(if $(filter 1,$(SHARED)),shared)
 	$(INSTALL) -m 755 $(addprefix $(OUT)/bin/,$(INSTALL_PROGS)) $(DESTDIR)$(BINDIR)/
 	$(subst_paths) $(USERSPACE)/rtdm-config >$(DESTDIR)$(BINDIR)/rtdm-config
 	chmod 755 $(DESTDIR)$(BINDIR)/rtdm-config
-	$(INSTALL) -m 644 $(LIB_RTDM) $(LIB_RTDM_POSIX) $(DESTDIR)$(LIBDIR)/
+	$(INSTALL) -m 644 $(LIB_RTDM) $(LIB_RTDM_POSIX) $(LIB_SMOKEY) $(DESTDIR)$(LIBDIR)/
 ifeq ($(SHARED),1)
 	$(INSTALL) -m 644 $(SO_RTDM) $(SO_RTDM_POSIX) $(DESTDIR)$(LIBDIR)/
 	ln -sf $(notdir $(SO_RTDM)) $(DESTDIR)$(LIBDIR)/librtdm.so
@@ -97,9 +98,10 @@ endif
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(INSTALL_PROGS) rtdm-config)
-	rm -f $(addprefix $(DESTDIR)$(LIBDIR)/,librtdm.a librtdm_posix.a librtdm.so librtdm_posix.so \
+	rm -f $(addprefix $(DESTDIR)$(LIBDIR)/,librtdm.a librtdm_posix.a libsmokey.a librtdm.so librtdm_posix.so \
 		$(notdir $(SO_RTDM) $(SO_RTDM_POSIX)))
 	rm -f $(DESTDIR)$(PKGCONFIGDIR)/rtdm.pc $(DESTDIR)$(PKGCONFIGDIR)/rtdm-posix.pc
 	rm -f $(addprefix $(DESTDIR)$(INCLUDEDIR)/,$(UAPI_HEADERS) $(USER_HEADERS))
-	-rmdir $(DESTDIR)$(INCLUDEDIR)/rtdm/uapi $(DESTDIR)$(INCLUDEDIR)/rtdm 2>/dev/null
+	-rmdir $(DESTDIR)$(INCLUDEDIR)/rtdm/uapi $(DESTDIR)$(INCLUDEDIR)/rtdm \
+		$(DESTDIR)$(INCLUDEDIR)/smokey 2>/dev/null
 	for m in $(notdir $(MANPAGES)); do rm -f $(DESTDIR)$(MANDIR)/man$${m##*.}/$$m; done

@@ -631,6 +631,8 @@ static int rtipc_bind(struct rtipc_sock *sk, void __user *arg)
 	rtipc_portmap[proto][port] = sk;
 	rtdm_waitqueue_broadcast(&rtipc_mapwq);
 	rtdm_waitqueue_unlock(&rtipc_mapwq, ctx);
+	/* sockets connected to this port may have become writable */
+	rtipc_pulse_writers();
 out:
 	mutex_unlock(&rtipc_bind_mutex);
 
