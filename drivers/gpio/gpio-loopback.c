@@ -13,8 +13,13 @@
  * holds and the line is unmasked. The interrupts are raised in hard
  * interrupt context, from an irq_work marked IRQ_WORK_HARD_IRQ (hard
  * interrupt context on PREEMPT_RT too), queued by whatever changes a
- * line's state. Linux's GPIO character device (libgpiod) and the RTDM
- * GPIO core both use it like a SoC's GPIO block.
+ * line's state, and enter through rtdm_irq_handle_domain(): on Dovetail
+ * that is the interrupt pipeline's entry, so the RTDM GPIO core's
+ * handlers run out-of-band as with a SoC's GPIO block. Its lock is an
+ * rtdm_lock (a hard lock on Dovetail) and its irq_chip is marked
+ * pipeline-safe: out-of-band callers may drive its lines. Linux's GPIO
+ * character device (libgpiod) and the RTDM GPIO core both use it like a
+ * SoC's GPIO block.
  *
  *   insmod gpio_loopback.ko [npairs=4]     (1..32 pairs)
  */
@@ -25,8 +30,7 @@
 #include <linux/irqdomain.h>
 #include <linux/module.h>
 #include <linux/platform_device.h>
-#include <linux/spinlock.h>
-#include <rtdm/compat.h>
+#include <rtdm/driver.h>
 
 #define DRV_NAME	"gpio-loopback"
 #define MAX_PAIRS	32
@@ -37,7 +41,7 @@ MODULE_PARM_DESC(npairs, "pairs of wired lines (1..32), default 4");
 
 struct gpio_loopback {
 	struct gpio_chip gc;
-	raw_spinlock_t lock;
+	rtdm_lock_t lock;
 	struct irq_work work;
 	bool dead;
 	/* one bit per line */
@@ -102,16 +106,17 @@ static void update_locked(struct gpio_loopback *lb)
 static void lb_irq_work(struct irq_work *work)
 {
 	struct gpio_loopback *lb = container_of(work, struct gpio_loopback, work);
+	rtdm_lockctx_t flags;
 	unsigned int hw;
 	u64 due;
 
-	raw_spin_lock(&lb->lock);
+	rtdm_lock_get_irqsave(&lb->lock, flags);
 	due = lb->dead ? 0 : due_locked(lb);
-	raw_spin_unlock(&lb->lock);
+	rtdm_lock_put_irqrestore(&lb->lock, flags);
 
 	for (hw = 0; hw < lb->gc.ngpio; hw++)
 		if (due & lb_bit(hw))
-			generic_handle_domain_irq(lb->gc.irq.domain, hw);
+			rtdm_irq_handle_domain(lb->gc.irq.domain, hw);
 }
 
 /* ------------------------------------------------------------------ */
@@ -129,12 +134,12 @@ static int lb_get_direction(struct gpio_chip *gc, unsigned int offset)
 static int lb_direction_input(struct gpio_chip *gc, unsigned int offset)
 {
 	struct gpio_loopback *lb = gpiochip_get_data(gc);
-	unsigned long flags;
+	rtdm_lockctx_t flags;
 
-	raw_spin_lock_irqsave(&lb->lock, flags);
+	rtdm_lock_get_irqsave(&lb->lock, flags);
 	lb->dir_out &= ~lb_bit(offset);
 	update_locked(lb);
-	raw_spin_unlock_irqrestore(&lb->lock, flags);
+	rtdm_lock_put_irqrestore(&lb->lock, flags);
 
 	return 0;
 }
@@ -152,13 +157,13 @@ static int lb_direction_output(struct gpio_chip *gc, unsigned int offset,
 			       int value)
 {
 	struct gpio_loopback *lb = gpiochip_get_data(gc);
-	unsigned long flags;
+	rtdm_lockctx_t flags;
 
-	raw_spin_lock_irqsave(&lb->lock, flags);
+	rtdm_lock_get_irqsave(&lb->lock, flags);
 	set_out_locked(lb, offset, value);
 	lb->dir_out |= lb_bit(offset);
 	update_locked(lb);
-	raw_spin_unlock_irqrestore(&lb->lock, flags);
+	rtdm_lock_put_irqrestore(&lb->lock, flags);
 
 	return 0;
 }
@@ -173,12 +178,12 @@ static int lb_get(struct gpio_chip *gc, unsigned int offset)
 static void lb_set(struct gpio_chip *gc, unsigned int offset, int value)
 {
 	struct gpio_loopback *lb = gpiochip_get_data(gc);
-	unsigned long flags;
+	rtdm_lockctx_t flags;
 
-	raw_spin_lock_irqsave(&lb->lock, flags);
+	rtdm_lock_get_irqsave(&lb->lock, flags);
 	set_out_locked(lb, offset, value);
 	update_locked(lb);
-	raw_spin_unlock_irqrestore(&lb->lock, flags);
+	rtdm_lock_put_irqrestore(&lb->lock, flags);
 }
 
 /* ------------------------------------------------------------------ */
@@ -193,22 +198,22 @@ static struct gpio_loopback *irqd_to_lb(struct irq_data *d)
 static void lb_irq_ack(struct irq_data *d)
 {
 	struct gpio_loopback *lb = irqd_to_lb(d);
-	unsigned long flags;
+	rtdm_lockctx_t flags;
 
-	raw_spin_lock_irqsave(&lb->lock, flags);
+	rtdm_lock_get_irqsave(&lb->lock, flags);
 	lb->edge_status &= ~lb_bit(irqd_to_hwirq(d));
-	raw_spin_unlock_irqrestore(&lb->lock, flags);
+	rtdm_lock_put_irqrestore(&lb->lock, flags);
 }
 
 static void lb_irq_mask(struct irq_data *d)
 {
 	struct gpio_loopback *lb = irqd_to_lb(d);
 	irq_hw_number_t hw = irqd_to_hwirq(d);
-	unsigned long flags;
+	rtdm_lockctx_t flags;
 
-	raw_spin_lock_irqsave(&lb->lock, flags);
+	rtdm_lock_get_irqsave(&lb->lock, flags);
 	lb->unmasked &= ~lb_bit(hw);
-	raw_spin_unlock_irqrestore(&lb->lock, flags);
+	rtdm_lock_put_irqrestore(&lb->lock, flags);
 	gpiochip_disable_irq(&lb->gc, hw);
 }
 
@@ -216,27 +221,27 @@ static void lb_irq_unmask(struct irq_data *d)
 {
 	struct gpio_loopback *lb = irqd_to_lb(d);
 	irq_hw_number_t hw = irqd_to_hwirq(d);
-	unsigned long flags;
+	rtdm_lockctx_t flags;
 
 	gpiochip_enable_irq(&lb->gc, hw);
-	raw_spin_lock_irqsave(&lb->lock, flags);
+	rtdm_lock_get_irqsave(&lb->lock, flags);
 	lb->unmasked |= lb_bit(hw);
 	kick_locked(lb);
-	raw_spin_unlock_irqrestore(&lb->lock, flags);
+	rtdm_lock_put_irqrestore(&lb->lock, flags);
 }
 
 static int lb_irq_set_type(struct irq_data *d, unsigned int type)
 {
 	struct gpio_loopback *lb = irqd_to_lb(d);
 	u64 b = lb_bit(irqd_to_hwirq(d));
-	unsigned long flags;
+	rtdm_lockctx_t flags;
 
 	if ((type & IRQ_TYPE_EDGE_BOTH) && (type & IRQ_TYPE_LEVEL_MASK))
 		return -EINVAL;
 	if ((type & IRQ_TYPE_LEVEL_MASK) == IRQ_TYPE_LEVEL_MASK)
 		return -EINVAL;
 
-	raw_spin_lock_irqsave(&lb->lock, flags);
+	rtdm_lock_get_irqsave(&lb->lock, flags);
 	lb->rising &= ~b;
 	lb->falling &= ~b;
 	lb->high &= ~b;
@@ -251,7 +256,7 @@ static int lb_irq_set_type(struct irq_data *d, unsigned int type)
 	if (type & IRQ_TYPE_LEVEL_LOW)
 		lb->low |= b;
 	kick_locked(lb);
-	raw_spin_unlock_irqrestore(&lb->lock, flags);
+	rtdm_lock_put_irqrestore(&lb->lock, flags);
 
 	irq_set_handler_locked(d, (type & IRQ_TYPE_LEVEL_MASK) ?
 			       handle_level_irq : handle_edge_irq);
@@ -264,13 +269,13 @@ static int lb_irq_retrigger(struct irq_data *d)
 {
 	struct gpio_loopback *lb = irqd_to_lb(d);
 	u64 b = lb_bit(irqd_to_hwirq(d));
-	unsigned long flags;
+	rtdm_lockctx_t flags;
 
-	raw_spin_lock_irqsave(&lb->lock, flags);
+	rtdm_lock_get_irqsave(&lb->lock, flags);
 	if ((lb->rising | lb->falling) & b)
 		lb->edge_status |= b;
 	kick_locked(lb);
-	raw_spin_unlock_irqrestore(&lb->lock, flags);
+	rtdm_lock_put_irqrestore(&lb->lock, flags);
 
 	return 1;
 }
@@ -282,7 +287,8 @@ static const struct irq_chip lb_irq_chip = {
 	.irq_unmask = lb_irq_unmask,
 	.irq_set_type = lb_irq_set_type,
 	.irq_retrigger = lb_irq_retrigger,
-	.flags = IRQCHIP_IMMUTABLE | IRQCHIP_SKIP_SET_WAKE,
+	.flags = IRQCHIP_IMMUTABLE | IRQCHIP_SKIP_SET_WAKE |
+		 RTDM_IRQCHIP_PIPELINE_SAFE,
 	GPIOCHIP_IRQ_RESOURCE_HELPERS,
 };
 
@@ -300,7 +306,7 @@ static int lb_probe(struct platform_device *pdev)
 	if (!lb)
 		return -ENOMEM;
 
-	raw_spin_lock_init(&lb->lock);
+	rtdm_lock_init(&lb->lock);
 	lb->work = IRQ_WORK_INIT_HARD(lb_irq_work);
 
 	lb->gc.label = DRV_NAME;
@@ -336,11 +342,11 @@ static int lb_probe(struct platform_device *pdev)
 static void lb_remove(struct platform_device *pdev)
 {
 	struct gpio_loopback *lb = platform_get_drvdata(pdev);
-	unsigned long flags;
+	rtdm_lockctx_t flags;
 
-	raw_spin_lock_irqsave(&lb->lock, flags);
+	rtdm_lock_get_irqsave(&lb->lock, flags);
 	lb->dead = true;
-	raw_spin_unlock_irqrestore(&lb->lock, flags);
+	rtdm_lock_put_irqrestore(&lb->lock, flags);
 	irq_work_sync(&lb->work);
 	gpiochip_remove(&lb->gc);
 }

@@ -68,4 +68,14 @@ static int __fn##_int(struct platform_device *pdev)			\
 #define RTDM_BUS_CONST
 #endif
 
+/*
+ * irq_chip flag of an interrupt controller whose handlers may run
+ * out-of-band (Dovetail's interrupt pipeline); nothing elsewhere.
+ */
+#ifdef CONFIG_IRQ_PIPELINE
+#define RTDM_IRQCHIP_PIPELINE_SAFE	IRQCHIP_PIPELINE_SAFE
+#else
+#define RTDM_IRQCHIP_PIPELINE_SAFE	0
+#endif
+
 #endif /* _RTDM_COMPAT_H */

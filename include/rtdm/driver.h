@@ -613,6 +613,19 @@ int rtdm_irq_disable(rtdm_irq_t *irq_handle);
 
 #define rtdm_irq_get_arg(irq_handle, type)	((type *)(irq_handle)->cookie)
 
+struct irq_domain;
+
+/*
+ * For interrupt controllers emulated in software (a test gpiochip):
+ * raises @hwirq of @domain as if the hardware had, so that each handler
+ * runs in the stage it was requested for (rtdm_irq_request() handlers
+ * out-of-band on evl, request_irq() ones in-band). Returns 0, or -EINVAL
+ * if @hwirq has no mapping.
+ * Context: hard interrupt context of the in-band stage (an irq_work
+ * marked IRQ_WORK_HARD_IRQ), with hard interrupts on; no sleep.
+ */
+int rtdm_irq_handle_domain(struct irq_domain *domain, unsigned int hwirq);
+
 /* ------------------------------------------------------------------ */
 /* Non-real-time signalling: real-time context -> in-band work         */
 /* ------------------------------------------------------------------ */

@@ -5,6 +5,9 @@
  * whatever the in-band kernel is doing.
  */
 #include <linux/interrupt.h>
+#include <linux/irq.h>
+#include <linux/irqdesc.h>
+#include <linux/irqdomain.h>
 #include <linux/seq_file.h>
 #include "evl.h"
 
@@ -98,3 +101,42 @@ void rtdm_backend_show_irqs(struct seq_file *m)
 			   irq_handle->name ?: "-");
 	mutex_unlock(&irq_list_lock);
 }
+
+/*
+ * As a flow handler does on the pipeline's entry: under the descriptor
+ * lock, hard interrupts off, the line acked (masked while a level
+ * holds), then irq_inject_pipeline(), which runs IRQF_OOB handlers
+ * out-of-band at once (dropping the lock around them, as the flow
+ * handlers' callers expect) and logs the others for the in-band stage.
+ */
+int rtdm_irq_handle_domain(struct irq_domain *domain, unsigned int hwirq)
+{
+	unsigned int virq = irq_find_mapping(domain, hwirq);
+	struct irq_data *d;
+	struct irq_desc *desc;
+	struct irq_chip *chip;
+	unsigned long flags;
+	bool level;
+	int ret = 0;
+
+	d = virq ? irq_get_irq_data(virq) : NULL;
+	if (!d)
+		return -EINVAL;
+
+	desc = irq_data_to_desc(d);
+	chip = irq_data_get_irq_chip(d);
+	raw_spin_lock_irqsave(&desc->lock, flags);
+	level = irqd_is_level_type(d);
+	if (level && chip->irq_mask)
+		chip->irq_mask(d);
+	if (chip->irq_ack)
+		chip->irq_ack(d);
+	if (desc->action && !irqd_irq_disabled(d))
+		ret = irq_inject_pipeline(virq);
+	if (level && chip->irq_unmask && !irqd_irq_disabled(d))
+		chip->irq_unmask(d);
+	raw_spin_unlock_irqrestore(&desc->lock, flags);
+
+	return ret;
+}
+EXPORT_SYMBOL_GPL(rtdm_irq_handle_domain);

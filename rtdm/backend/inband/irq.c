@@ -6,6 +6,8 @@
  * hard interrupt context, never in a threaded handler, on PREEMPT_RT too.
  */
 #include <linux/interrupt.h>
+#include <linux/irq.h>
+#include <linux/irqdesc.h>
 #include <linux/seq_file.h>
 #include "inband.h"
 
@@ -99,3 +101,9 @@ void rtdm_backend_show_irqs(struct seq_file *m)
 			   irq_handle->name ?: "-");
 	mutex_unlock(&irq_list_lock);
 }
+
+int rtdm_irq_handle_domain(struct irq_domain *domain, unsigned int hwirq)
+{
+	return generic_handle_domain_irq(domain, hwirq);
+}
+EXPORT_SYMBOL_GPL(rtdm_irq_handle_domain);
