@@ -122,6 +122,10 @@ def test_poll(ipc):
 # caches: files, inodes, ...) may grow by SUNRECLAIM_KB at most: measured
 # -48..+88 kB; a 128-byte leak per socket is 375 kB. (The old bound, 1 MiB
 # of slab over the 3,000 sockets, let 340 bytes a socket through.)
+# A fresh CI machine once saw kmalloc-192 +41 objects (1.95 slabs) with
+# nothing else grown: the guest's own noise, so growth in a first window
+# is confirmed over a second run of the 1,000 cycles and only what grew in
+# both fails (memory.measured_growth(); a leak grows in every window).
 # On x86-debug, kmemleak names any object the sockets leave behind, the
 # first one included: DEBUG_TEARDOWN_CYCLES there (KASAN and lockdep make
 # the guest several times slower).
@@ -142,10 +146,10 @@ def test_teardown(ipc):
         kmemleak.check(ipc, project, "before the teardown cycles")
         r = ipc.run_json(f"rtipc-test teardown {cycles}", timeout=1200)
     else:
-        with memory.quiet_slabs(ipc):
-            snap0 = memory.snapshot(ipc)
-            r = ipc.run_json(f"rtipc-test teardown {cycles}", timeout=600)
-            snap1 = memory.snapshot(ipc)
+        g, grown, runs = memory.measured_growth(
+            ipc, lambda: ipc.run_json(f"rtipc-test teardown {cycles}", timeout=600),
+            lambda g: g["SUnreclaim_kb"] >= SUNRECLAIM_KB)
+        r = runs[0]
     # our own blocked reader: the RTDM core's convention for a closed fd
     assert r["close_blocked_reader"] == {"xddp": "EBADF", "iddp": "EBADF",
                                          "bufp": "EBADF"}, r
@@ -160,18 +164,17 @@ def test_teardown(ipc):
     assert r["close_on_kill_of_blocked_senders_peer"] == "ECONNRESET", r
     assert r["rebind_lingering"] == "EADDRINUSE", r
     assert r["rebind_after_nrt_close"] == "OK", r
-    assert r["cycles"] == cycles and r["cycle_failures"] == 0, r
-    assert r["fds_after"] == r["fds_before"], r
+    for run in ([r] if ipc.target.debug else runs):
+        assert run["cycles"] == cycles and run["cycle_failures"] == 0, run
+        assert run["fds_after"] == run["fds_before"], run
     assert ipc.run_ok("cat /proc/rtdm/fds") == before
     # 3,000 sockets with 8 KiB pools went through: nothing may stay behind
     if ipc.target.debug:
         kmemleak.check(ipc, project, f"after {cycles} teardown cycles")
     else:
-        g = memory.growth(snap0, snap1)
         print(f"[leak] {ipc.name} teardown {cycles}: {g} (rtipc-test's own slab "
               f"figure: {r['slab_kb_after'] - r['slab_kb_before']} kB)")
-        assert not memory.grown_caches(g), g
-        assert g["SUnreclaim_kb"] < SUNRECLAIM_KB, g
+        assert not grown, (grown, g)
     assert ipc.run_ok("ls /proc/rtdm/ipc/xddp /proc/rtdm/ipc/iddp "
                       "/proc/rtdm/ipc/bufp | grep -v '^/proc\\|^$' || true") == ""
 
