@@ -20,6 +20,8 @@
  * by the _nrt handler first; -ENOSYS from the first runs the second where
  * the backend lets it run (on evl an out-of-band caller gets -ENOSYS back
  * instead, and the library repeats the call in-band; and vice versa).
+ * _RTIOC_RT_CALL asks for the real-time order whatever the caller's
+ * policy (librtdm's SCHED_WEAK threads on the inband backend).
  */
 #include <linux/anon_inodes.h>
 #include <linux/fdtable.h>
@@ -388,6 +390,40 @@ static int msg_ioctl(struct rtdm_fd *fd, void __user *arg, bool rt,
 		-EFAULT : 0;
 }
 
+/*
+ * _RTIOC_RT_CALL: the call it carries, dispatched as for a real-time
+ * caller. Only where the backend runs _rt handlers in the caller's stage.
+ */
+static int rt_call(struct rtdm_fd *fd, void __user *arg)
+{
+	struct _rtdm_rt_call c;
+	void __user *uptr;
+
+	if (!rtdm_backend_may_run(true))
+		return -EOPNOTSUPP;
+
+	if (rtdm_backend_copy_from_user(&c, arg, sizeof(c)))
+		return -EFAULT;
+
+	uptr = u64_to_user_ptr(c.arg);
+	switch (c.op) {
+	case _RTDM_RT_CALL_READ:
+		if (c.len > MAX_RW_COUNT)
+			return -EINVAL;
+		return rtdm_fd_dispatch_read(fd, uptr, c.len, true);
+	case _RTDM_RT_CALL_WRITE:
+		if (c.len > MAX_RW_COUNT)
+			return -EINVAL;
+		return rtdm_fd_dispatch_write(fd, uptr, c.len, true);
+	case _RTDM_RT_CALL_IOCTL:
+		if (c.request == _RTIOC_RT_CALL)
+			return -EINVAL;
+		return rtdm_fd_dispatch_ioctl(fd, c.request, uptr, true);
+	default:
+		return -EINVAL;
+	}
+}
+
 int rtdm_fd_dispatch_ioctl(struct rtdm_fd *fd, unsigned int request,
 			   void __user *arg, bool rt)
 {
@@ -398,6 +434,8 @@ int rtdm_fd_dispatch_ioctl(struct rtdm_fd *fd, unsigned int request,
 		return msg_ioctl(fd, arg, rt, true);
 	case _RTIOC_RECVMSG:
 		return msg_ioctl(fd, arg, rt, false);
+	case _RTIOC_RT_CALL:
+		return rt_call(fd, arg);
 	}
 
 	ret = DISPATCH(fd, rt, ioctl, -ENOTTY, request, arg);

@@ -126,6 +126,31 @@ struct _rtdm_msg_args {
 #define _RTIOC_RECVMSG		_IOWR(RTIOC_TYPE_COMMON, 0x31, struct _rtdm_msg_args)
 
 /*
+ * Extension of this project: a call served as for a real-time caller,
+ * whatever the caller's policy: the _rt handler first, the _nrt one when
+ * it returns -ENOSYS (Xenomai 3's dispatch for a Cobalt thread). librtdm
+ * issues it for SCHED_WEAK threads on the inband backend, where "real-time
+ * caller" otherwise means a task with a real-time policy. @op is one of
+ * _RTDM_RT_CALL_*; @request the ioctl request (_RTDM_RT_CALL_IOCTL);
+ * @arg the buffer (read, write) or the ioctl argument, a user address;
+ * @len the byte count of a read or write. The ioctl returns what the call
+ * returns. The evl backend refuses it in-band (EOPNOTSUPP): a thread
+ * asking for rt dispatch there is attached to EVL and calls out-of-band.
+ */
+struct _rtdm_rt_call {
+	__u32 op;
+	__u32 request;
+	__u64 arg;
+	__u64 len;
+};
+
+#define _RTDM_RT_CALL_READ	0
+#define _RTDM_RT_CALL_WRITE	1
+#define _RTDM_RT_CALL_IOCTL	2
+
+#define _RTIOC_RT_CALL		_IOW(RTIOC_TYPE_COMMON, 0x38, struct _rtdm_rt_call)
+
+/*
  * The control device /dev/rtdm/control creates protocol (socket) devices'
  * file descriptors: the ioctl returns a new fd bound to the protocol device
  * registered for (family, type); @protocol is passed to the driver.
