@@ -10,7 +10,8 @@
  * named devices' ioctls are listed in <rtdm/uapi/testing.h>; requests that
  * set up tasks, timers, interrupts or mappings are served in-band
  * (ioctl_rt returns -ENOSYS for them), the waits and the dispatch probes
- * by both handlers, which report which one ran.
+ * by both handlers, which report which one ran. Xenomai 3's RTDM core
+ * test devices rtdm0, rtdm1 and rtdmx are served as well (xeno.c).
  */
 #include <linux/delay.h>
 #include <linux/platform_device.h>
@@ -18,6 +19,8 @@
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("RTDM test driver");
+/* The name Xenomai 3's test programs modprobe for rtdm0/rtdm1/rtdmx. */
+MODULE_ALIAS("xeno_rtdmtest");
 
 static unsigned int exit_delay_ms;
 module_param(exit_delay_ms, uint, 0444);
@@ -583,6 +586,10 @@ static int __init rttst_init(void)
 	if (ret)
 		goto fail;
 
+	ret = rttst_xeno_register();
+	if (ret)
+		goto fail_xeno;
+
 	ret = platform_driver_register(&rttst_pdriver);
 	if (ret)
 		goto fail_pdriver;
@@ -597,6 +604,8 @@ static int __init rttst_init(void)
 fail_pdev:
 	platform_driver_unregister(&rttst_pdriver);
 fail_pdriver:
+	rttst_xeno_unregister();
+fail_xeno:
 	rttst_proto_unregister();
 fail:
 	while (--n >= 0)
@@ -614,6 +623,7 @@ static void __exit rttst_exit(void)
 	msleep(exit_delay_ms);
 	platform_device_unregister(rttst_pdev);
 	platform_driver_unregister(&rttst_pdriver);
+	rttst_xeno_unregister();
 	rttst_proto_unregister();
 	for (n = ARRAY_SIZE(rttst_devices) - 1; n >= 0; n--)
 		rtdm_dev_unregister(&rttst_devices[n]);

@@ -127,6 +127,10 @@ int rttst_munmap_ioctl(struct rttst_ctx *ctx);
 int rttst_mmap_handler(struct rtdm_fd *fd, struct vm_area_struct *vma);
 void rttst_mem_release(struct rttst_ctx *ctx);
 
+/* xeno.c: Xenomai's rtdm0, rtdm1 and rtdmx test devices */
+int rttst_xeno_register(void);
+void rttst_xeno_unregister(void);
+
 /* proto.c */
 int rttst_proto_register(void);
 void rttst_proto_unregister(void);

@@ -15,6 +15,9 @@
  *   /dev/rtdm/rtdmexcl0                       same, RTDM_EXCLUSIVE
  *   protocol device (RTTST_AF, SOCK_DGRAM)    datagram loopback on ports
  *                                             0..RTTST_NR_PORTS-1
+ *   /dev/rtdm/rtdm0, /dev/rtdm/rtdm1, /dev/rtdm/rtdmx
+ *                                             Xenomai's RTDM core test
+ *                                             devices (RTTST_RTIOC_RTDM_*)
  *
  * Ioctls of the named devices return 0 or -1/errno; a service's own result
  * (e.g. -ETIMEDOUT from a wait) is reported in the @ret field of the
@@ -130,7 +133,7 @@ struct rttst_swtest_error {
 	unsigned int fp_val;
 };
 
-/* Xenomai's "rtdm" test device (not provided here) */
+/* Xenomai's "rtdm" test devices rtdm0, rtdm1, rtdmx (rtdmtest.ko) */
 #define RTTST_RTDM_NORMAL_CLOSE		0
 #define RTTST_RTDM_DEFER_CLOSE_CONTEXT	1
 
