@@ -26,6 +26,14 @@
  *
  * Built without libevl, these are the regular calls.
  *
+ * SCHED_WEAK (Xenomai 3's weak class, which librtdm_posix's scheduling
+ * wrappers give a thread as SCHED_OTHER in Linux plus a per-thread mark):
+ * such a thread is served like a real-time one, the _rt handlers first,
+ * as Cobalt serves its weak threads. On EVL it is attached (EVL's weak
+ * class) and calls out-of-band; elsewhere (the inband backend) each call
+ * travels in a _RTIOC_RT_CALL request, which the core dispatches in the
+ * real-time order.
+ *
  * Cancellation: every call here is a cancellation point, as the blocking
  * RTDM calls of Xenomai 3's library are. The C library makes read() and
  * write() cancellation points but not ioctl(), which carries the socket
@@ -44,11 +52,13 @@
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
+#include <rtdm/uapi/rtdm.h>
 #include "sys.h"
 
 /*
@@ -87,7 +97,32 @@ int rtdm_sys_ioctl_inband(int fd, unsigned long request, void *arg)
 	return CANCEL_POINT(libc_ioctl(fd, request, arg));
 }
 
+/* Per thread: the weak class's priority + 1, 0 when not SCHED_WEAK. */
+static __thread int weak_prio;
+
+int rtdm_sys_weak(int *prio)
+{
+	if (weak_prio && prio)
+		*prio = weak_prio - 1;
+	return weak_prio != 0;
+}
+
+/* A call dispatched in the real-time order (SCHED_WEAK, no EVL). */
+static int rt_call(int fd, unsigned int op, unsigned long request,
+		   const void *arg, size_t len)
+{
+	struct _rtdm_rt_call c = {
+		.op = op,
+		.request = (__u32)request,
+		.arg = (__u64)(uintptr_t)arg,
+		.len = len,
+	};
+
+	return CANCEL_POINT(libc_ioctl(fd, _RTIOC_RT_CALL, &c));
+}
+
 #ifdef RTDM_EVL
+#include <evl/sched.h>
 #include <evl/syscall.h>
 #include <evl/thread.h>
 
@@ -141,7 +176,7 @@ static int evl_thread(void)
 		return 0;
 
 	policy = sched_getscheduler(0);
-	if (policy != SCHED_FIFO && policy != SCHED_RR)
+	if (policy != SCHED_FIFO && policy != SCHED_RR && !weak_prio)
 		return 0;
 
 	return attach();
@@ -168,7 +203,7 @@ static int want_inband(void)
  * sends the call there; an in-band call the _nrt handler cannot serve
  * goes out-of-band after attaching the thread.
  */
-#define SYS_CALL(__oob, __inband)					\
+#define SYS_CALL(__oob, __inband, __rt)					\
 ({									\
 	typeof(__oob) __ret;						\
 									\
@@ -177,6 +212,8 @@ static int want_inband(void)
 		if (__ret >= 0 || !want_inband())			\
 			goto out;					\
 		__ret = CANCEL_POINT(__inband);				\
+	} else if (weak_prio) {						\
+		__ret = (__rt);						\
 	} else {							\
 		__ret = CANCEL_POINT(__inband);				\
 		if (__ret < 0 && attach_on_demand())			\
@@ -188,19 +225,22 @@ out:									\
 
 ssize_t rtdm_sys_read(int fd, void *buf, size_t nbyte)
 {
-	return SYS_CALL(oob_read(fd, buf, nbyte), libc_read(fd, buf, nbyte));
+	return SYS_CALL(oob_read(fd, buf, nbyte), libc_read(fd, buf, nbyte),
+			rt_call(fd, _RTDM_RT_CALL_READ, 0, buf, nbyte));
 }
 
 ssize_t rtdm_sys_write(int fd, const void *buf, size_t nbyte)
 {
 	return SYS_CALL(oob_write(fd, buf, nbyte),
-			libc_write(fd, buf, nbyte));
+			libc_write(fd, buf, nbyte),
+			rt_call(fd, _RTDM_RT_CALL_WRITE, 0, buf, nbyte));
 }
 
 int rtdm_sys_ioctl(int fd, unsigned long request, void *arg)
 {
 	return SYS_CALL(oob_ioctl(fd, request, arg),
-			libc_ioctl(fd, request, arg));
+			libc_ioctl(fd, request, arg),
+			rt_call(fd, _RTDM_RT_CALL_IOCTL, request, arg, 0));
 }
 
 int rtdm_sys_evl_thread(void)
@@ -208,26 +248,64 @@ int rtdm_sys_evl_thread(void)
 	return evl_thread();
 }
 
+/*
+ * An attached thread gets its new policy on the out-of-band stage too
+ * (what is not real-time there is EVL's weak class); another one decides
+ * at its next call whether to attach.
+ */
+void rtdm_sys_set_sched(int policy, int prio)
+{
+	struct evl_sched_attrs attrs;
+	int err = errno;
+
+	weak_prio = policy == RTDM_SCHED_WEAK ? prio + 1 : 0;
+	if (evl_state <= 0) {
+		evl_state = 0;
+		return;
+	}
+	memset(&attrs, 0, sizeof(attrs));
+	if (policy == SCHED_FIFO || policy == SCHED_RR) {
+		attrs.sched_policy = policy;
+		attrs.sched_priority = prio;
+	} else {
+		attrs.sched_policy = SCHED_WEAK;
+		attrs.sched_priority = weak_prio ? prio : 0;
+	}
+	evl_set_schedattr(evl_get_self(), &attrs);
+	errno = err;
+}
+
 #else /* !RTDM_EVL */
 
 ssize_t rtdm_sys_read(int fd, void *buf, size_t nbyte)
 {
+	if (weak_prio)
+		return rt_call(fd, _RTDM_RT_CALL_READ, 0, buf, nbyte);
 	return CANCEL_POINT(libc_read(fd, buf, nbyte));
 }
 
 ssize_t rtdm_sys_write(int fd, const void *buf, size_t nbyte)
 {
+	if (weak_prio)
+		return rt_call(fd, _RTDM_RT_CALL_WRITE, 0, buf, nbyte);
 	return CANCEL_POINT(libc_write(fd, buf, nbyte));
 }
 
 int rtdm_sys_ioctl(int fd, unsigned long request, void *arg)
 {
+	if (weak_prio)
+		return rt_call(fd, _RTDM_RT_CALL_IOCTL, request, arg, 0);
 	return rtdm_sys_ioctl_inband(fd, request, arg);
 }
 
 int rtdm_sys_evl_thread(void)
 {
 	return 0;
+}
+
+void rtdm_sys_set_sched(int policy, int prio)
+{
+	weak_prio = policy == RTDM_SCHED_WEAK ? prio + 1 : 0;
 }
 
 #endif

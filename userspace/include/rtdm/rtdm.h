@@ -24,6 +24,7 @@
  * errno, read()/write()/close(), and the __STD()/__RT() call markers.
  */
 #include <linux/types.h>
+#include <sched.h>
 #include <sys/types.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -37,6 +38,17 @@
 
 #ifdef __cplusplus
 extern "C" {
+#endif
+
+/*
+ * Xenomai 3's weak scheduling class (from Cobalt's <sched.h> there): a
+ * thread that is not real-time in Linux (SCHED_OTHER) whose RTDM calls are
+ * served by the _rt handlers first. librtdm_posix's pthread_setschedparam()
+ * and sched_setscheduler() accept it for the calling thread, priority
+ * 0..99 (see README, "Xenomai 3 programs").
+ */
+#ifndef SCHED_WEAK
+#define SCHED_WEAK		43
 #endif
 
 /* Directory holding the named devices' nodes. */
