@@ -275,8 +275,10 @@ void smokey_barrier_release(struct smokey_barrier *b);
 
 /* Runs path with argv[0] = arg; its exit status (1 if it was killed). */
 int smokey_fork_exec(const char *path, const char *arg);
-/* modprobe name unless loaded (silent: no modprobe messages); rmmod name
- * if smokey_modprobe() loaded it. 0 or a negative error code. */
+/* modprobe name unless loaded (silent: no modprobe messages); name may be
+ * an alias (xeno_rtdmtest). smokey_rmmod() unloads what smokey_modprobe()
+ * loaded under that name, waiting up to 2 s for a module still in use.
+ * 0 or a negative error code. */
 int smokey_modprobe(const char *name, bool silent);
 int smokey_rmmod(const char *name);
 /* Runs "<dir>/<name> <args>" through the shell, *test_ret = its status;

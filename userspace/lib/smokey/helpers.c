@@ -244,25 +244,67 @@ int smokey_fork_exec(const char *path, const char *arg)
 	return 1;
 }
 
-static bool module_loaded(const char *name)
+/* The names in /proc/modules, newest first, NUL-separated; NULL if none. */
+static char *module_list(size_t *len)
 {
-	size_t n = strlen(name);
-	char line[256];
-	bool found = false;
+	char line[256], *list = NULL, *p;
+	size_t n = 0, l;
 	FILE *f;
 
+	*len = 0;
 	f = fopen("/proc/modules", "re");
 	if (!f)
-		return false;
-	while (!found && fgets(line, sizeof(line), f))
-		found = !strncmp(line, name, n) && line[n] == ' ';
+		return NULL;
+	while (fgets(line, sizeof(line), f)) {
+		l = strcspn(line, " \n");
+		p = realloc(list, n + l + 1);
+		if (!p) {
+			free(list);
+			fclose(f);
+			return NULL;
+		}
+		list = p;
+		memcpy(list + n, line, l);
+		list[n + l] = '\0';
+		n += l + 1;
+	}
 	fclose(f);
+	*len = n;
+	return list;
+}
+
+static bool in_list(const char *list, size_t len, const char *name)
+{
+	size_t off;
+
+	for (off = 0; off < len; off += strlen(list + off) + 1)
+		if (!strcmp(list + off, name))
+			return true;
+	return false;
+}
+
+static bool module_loaded(const char *name)
+{
+	size_t len;
+	char *list = module_list(&len);
+	bool found = list && in_list(list, len, name);
+
+	free(list);
 	return found;
 }
 
-/* The modules smokey_modprobe() loaded, which smokey_rmmod() may unload. */
+/*
+ * What smokey_modprobe() loaded, which smokey_rmmod() may unload: under the
+ * name asked for, the modules that appeared in /proc/modules (a name may be
+ * an alias, e.g. xeno_rtdmtest for rtdmtest, and bring dependencies),
+ * newest first.
+ */
 #define SMOKEY_MODULES 32
-static char *loaded[SMOKEY_MODULES];
+static struct {
+	char *name;
+	char *mods;	/* NUL-separated */
+	size_t len;
+} loaded[SMOKEY_MODULES];
 
 /* Runs a shell command: 0, -EINVAL if it failed, -errno if it could not run. */
 static int run_command(const char *cmd, bool quiet)
@@ -279,9 +321,36 @@ static int run_command(const char *cmd, bool quiet)
 	return 0;
 }
 
+static void remember(int i, const char *name, const char *before,
+		     size_t blen, const char *after, size_t alen)
+{
+	char *mods = NULL, *p;
+	size_t n = 0, off, l;
+
+	for (off = 0; off < alen; off += l + 1) {
+		l = strlen(after + off);
+		if (in_list(before, blen, after + off))
+			continue;
+		p = realloc(mods, n + l + 1);
+		if (!p)
+			break;
+		mods = p;
+		memcpy(mods + n, after + off, l + 1);
+		n += l + 1;
+	}
+	if (!n) {	/* there already, under another name */
+		free(mods);
+		return;
+	}
+	loaded[i].name = strdup(name);
+	loaded[i].mods = mods;
+	loaded[i].len = n;
+}
+
 int smokey_modprobe(const char *name, bool silent)
 {
-	char *cmd;
+	char *cmd, *before, *after;
+	size_t blen, alen;
 	int i, ret;
 
 	if (!name)
@@ -290,42 +359,76 @@ int smokey_modprobe(const char *name, bool silent)
 		smokey_trace("%s module already loaded", name);
 		return 0;
 	}
-	for (i = 0; i < SMOKEY_MODULES && loaded[i]; i++)
+	for (i = 0; i < SMOKEY_MODULES && loaded[i].name; i++)
 		;
 	if (i == SMOKEY_MODULES)
 		return -ENOSPC;
 	smokey_trace("%s module not there: modprobing", name);
 	if (asprintf(&cmd, "modprobe %s%s", name, silent ? " 2>/dev/null" : "") < 0)
 		return -ENOMEM;
+	before = module_list(&blen);
 	ret = run_command(cmd, silent);
 	free(cmd);
-	if (!ret && module_loaded(name))
-		loaded[i] = strdup(name);
+	if (!ret) {
+		after = module_list(&alen);
+		if (after)
+			remember(i, name, before, blen, after, alen);
+		free(after);
+	}
+	free(before);
+	return ret;
+}
+
+/*
+ * rmmod is refused while a module is in use (an fd still open, or a close
+ * deferred by the driver), where Xenomai's module removal waits for its
+ * devices to be released: retry for up to SMOKEY_RMMOD_WAIT_MS.
+ */
+#define SMOKEY_RMMOD_WAIT_MS	2000
+#define SMOKEY_RMMOD_STEP_MS	20
+
+static int rmmod_one(const char *mod)
+{
+	int ret, waited = 0;
+	char *cmd;
+
+	if (asprintf(&cmd, "rmmod %s 2>/dev/null", mod) < 0)
+		return -ENOMEM;
+	while ((ret = run_command(cmd, true)) == -EINVAL &&
+	       waited < SMOKEY_RMMOD_WAIT_MS) {
+		usleep(SMOKEY_RMMOD_STEP_MS * 1000);
+		waited += SMOKEY_RMMOD_STEP_MS;
+	}
+	free(cmd);
+	if (ret)
+		smokey_warning("rmmod %s: still in use after %d ms", mod, waited);
 	return ret;
 }
 
 int smokey_rmmod(const char *name)
 {
-	char *cmd;
-	int i, ret;
+	size_t off;
+	int i, ret = 0;
 
 	if (!name)
 		return -EINVAL;
 	for (i = 0; i < SMOKEY_MODULES; i++)
-		if (loaded[i] && !strcmp(loaded[i], name))
+		if (loaded[i].name && !strcmp(loaded[i].name, name))
 			break;
 	if (i == SMOKEY_MODULES) {
 		smokey_trace("%s module was there on entry, keeping it", name);
 		return 0;
 	}
 	smokey_trace("unloading %s module", name);
-	if (asprintf(&cmd, "rmmod %s", name) < 0)
-		return -ENOMEM;
-	ret = run_command(cmd, false);
-	free(cmd);
+	for (off = 0; !ret && off < loaded[i].len;
+	     off += strlen(loaded[i].mods + off) + 1)
+		ret = rmmod_one(loaded[i].mods + off);
 	if (!ret) {
-		free(loaded[i]);
-		loaded[i] = NULL;
+		free(loaded[i].name);
+		free(loaded[i].mods);
+		loaded[i].name = NULL;
+		loaded[i].mods = NULL;
+		loaded[i].len = 0;
 	}
 	return ret;
 }
