@@ -246,6 +246,137 @@ def test_xenomai_registry_goes_with_module(xeno):
                 "test -d /proc/xenomai/registry/rtipc/xddp")
 
 
+# ---------------------------------------------------------------- rtdm0/1/x
+
+MAGIC_PRIMARY = 0xfefbfefb      # RTTST_RTDM_MAGIC_PRIMARY
+MAGIC_SECONDARY = 0xa5b9a5b9    # RTTST_RTDM_MAGIC_SECONDARY
+RT, NRT = 1, 2                  # RTTST_HANDLER_RT, RTTST_HANDLER_NRT
+SCHED_WEAK = 43
+
+
+def check_stage(st, rt_first, ncpu):
+    """One thread's calls: the rt handlers first for SCHED_FIFO and
+    SCHED_WEAK callers, the nrt handlers first for SCHED_OTHER ones."""
+    if rt_first:
+        assert st["primary"] == {"err": 0, "magic": MAGIC_PRIMARY}, st
+        assert st["which"]["handler"] == RT and st["read"]["handler"] == RT, st
+    else:
+        # the nrt handler does not serve it: ENOTTY, as for a plain thread
+        # under Xenomai
+        assert st["primary"] == {"err": errno.ENOTTY, "magic": 0}, st
+        assert st["which"]["handler"] == NRT and st["read"]["handler"] == NRT, st
+    assert st["secondary"] == {"err": 0, "magic": MAGIC_SECONDARY}, st
+    assert st["which"]["err"] == 0 and st["fallback"] == {"err": 0, "handler": NRT}, st
+    assert st["read"]["err"] == 0 and st["read"]["len"] == 16, st
+    assert st["write"] == {"err": 0, "handler": NRT, "data": "weak"}, st
+    assert st["actor"]["err"] == 0 and 0 <= st["actor"]["cpu"] < ncpu, st
+
+
+def test_xenomai_rtdm_devices(xeno):
+    """Xenomai 3's RTDM core test devices (rtdm0, rtdm1, rtdmx of
+    rtdmtest.ko, alias xeno_rtdmtest) and SCHED_WEAK, driven the way
+    Xenomai's smokey rtdm test drives them: exclusive opens, descriptor
+    numbers, which handler serves each ping from a SCHED_OTHER, SCHED_FIFO
+    and SCHED_WEAK thread, deferred and normal close, the actor, bad
+    input."""
+    E = errno
+    r = xeno.run_json("xeno-rtdmtest check", timeout=120)
+    assert r["open"] >= 0 and r["exclusive"] == E.EBUSY, r
+    assert r["successive"] == 1, r   # rtdm1 gets the next descriptor
+    ncpu = r["actor"]["ncpu"]
+    # a thread attribute cannot carry SCHED_WEAK (the C library's check)
+    assert r["attr_weak"] == E.EINVAL, r
+    assert r["set_fifo"] == 0 and r["set_weak"] == 0 and r["set_other"] == 0, r
+    for name, rt_first, policy, prio, linux_policy in (
+            ("other", False, 0, 0, 0), ("fifo", True, 1, 1, 1),
+            ("weak", True, SCHED_WEAK, 0, 0), ("other_again", False, 0, 0, 0)):
+        st = r[name]
+        check_stage(st, rt_first, ncpu)
+        assert (st["policy"], st["prio"], st["sched_getscheduler"]) == \
+            (policy, prio, policy), (name, st)
+        # what the kernel sees: SCHED_WEAK is SCHED_OTHER in Linux
+        assert st["which"]["policy"] == linux_policy, (name, st)
+    # the weak class has priorities 0..99, for the calling thread only
+    assert r["set_weak5"] == 0, r
+    assert (r["policy"], r["prio"], r["sched_getscheduler"]) == (SCHED_WEAK, 5, SCHED_WEAK), r
+    assert r["weak_prio_100"] == E.EINVAL and r["weak_other_thread"] == E.ENOTSUP, r
+    assert r["sched_setscheduler_weak"] == 0, r
+    b = r["bad"]
+    assert b["primary_null"] == E.EFAULT and b["secondary_null"] == E.EFAULT, b
+    assert b["primary_unmapped"] == E.EFAULT and b["defer_7"] == E.EINVAL, b
+    assert b["unknown"] == E.ENOTTY, b
+    assert b["rt_call_null"] == E.EFAULT and b["rt_call_unmapped"] == E.EFAULT, b
+    assert b["rt_call_op"] == E.EINVAL and b["rt_call_nested"] == E.EINVAL, b
+    assert b["rt_call_len"] == E.EINVAL, b
+    # a SCHED_WEAK thread blocked in read() (its rt handler) is cancelled
+    c = r["cancel_weak"]
+    assert c["cancelled"] == 1 and c["cleanup"] == 1 and c["ms"] < 2000, c
+    assert c["read_handler"] == RT, c
+    d = r["defer"]
+    assert d["ioctl"] == 0 and d["again"] == E.EBUSY and d["close"] == 0, d
+    # still busy after the close; its descriptor number is free at once
+    assert d["reopen"] == E.EBUSY and d["successive"] == 0, d
+    # busy until the reference is dropped, 300 ms after the request
+    assert d["busy_ms"] >= 200 and d["fd"] == 0, d
+    assert r["normal"] == {"ioctl": 0, "close": 0, "reopen": 0}, r
+    a = r["actor"]
+    assert a["open"] == 1 and a["exclusive"] == E.EBUSY and a["null"] == E.EFAULT, a
+    fds = xeno.run_ok("cat /proc/rtdm/fds")
+    assert "rtdm0" not in fds.split() and "rtdmx" not in fds.split(), fds
+
+
+def test_xenomai_rtdm_deferred_close_holds_module(xeno):
+    """rmmod is refused while a deferred close holds an fd of rtdm0 (the
+    "disconnect on module unload" step of Xenomai's test), and works once
+    the reference is dropped."""
+    script = ("xeno-rtdmtest defer && { rmmod rtdmtest; echo first=$?; }; i=0; "
+              "until rmmod rtdmtest 2>/dev/null; do i=$((i+1)); "
+              "[ $i -gt 100 ] && break; sleep 0.05; done; echo tries=$i; "
+              "grep -c '^rtdmtest ' /proc/modules; "
+              "insmod /rtdm/modules/rtdmtest.ko")
+    rc, out = xeno.run(script, timeout=60)
+    assert "deferred" in out and "first=0" not in out and "first=" in out, out
+    tries = int(re.search(r"tries=(\d+)", out).group(1))
+    assert tries <= 100, out
+    assert rc == 0, out
+    mods = xeno.run_ok("grep '^rtdmtest ' /proc/modules || true")
+    assert mods.startswith("rtdmtest "), mods
+
+
+def test_smokey_modprobe_alias(xeno):
+    """libsmokey's smokey_modprobe("xeno_rtdmtest") loads rtdmtest.ko
+    through its alias, and smokey_rmmod() unloads it even right after a
+    deferred close, waiting for the reference to be dropped as Xenomai's
+    module removal waits; a module there on entry is kept."""
+    krel = xeno.run_ok("uname -r").strip()
+    moddir = f"/lib/modules/{krel}/extra-test"
+    setup = (f"rmmod rtdmtest; mkdir -p {moddir} && "
+             f"cp /rtdm/modules/rtdmtest.ko {moddir}/ && depmod")
+    try:
+        xeno.run_ok(setup)
+        rc, out = xeno.run("smokey-modules --run; echo rc=$?", timeout=60)
+        assert "loaded=1 " in out and "rmmod=0 after=0" in out, out
+        assert "alias OK" in out and "rc=0" in out, out
+        # there on entry: kept
+        xeno.run_ok("insmod /rtdm/modules/rtdmtest.ko")
+        rc, out = xeno.run("smokey-modules --run --verbose=2; echo rc=$?; "
+                           "grep -c '^rtdmtest ' /proc/modules", timeout=60)
+        assert "keeping it" in out and "rc=0" in out, out
+        assert out.strip().endswith("1"), out
+    finally:
+        xeno.run(f"rm -rf {moddir}; depmod; grep -q '^rtdmtest ' /proc/modules"
+                 " || insmod /rtdm/modules/rtdmtest.ko")
+
+
+def test_xenomai_rtdmtest_alias(xeno):
+    """Xenomai's programs modprobe xeno_rtdmtest: rtdmtest.ko answers to
+    that name."""
+    ko = next(k for k in xeno.build.modules if Path(k).name == "rtdmtest.ko")
+    out = subprocess.run(["modinfo", "-F", "alias", str(ko)],
+                         capture_output=True, text=True, check=True).stdout
+    assert "xeno_rtdmtest" in out.split(), out
+
+
 # ---------------------------------------------------------------- timerbench
 
 @pytest.fixture(scope="module")
