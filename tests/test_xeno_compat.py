@@ -377,6 +377,42 @@ def test_xenomai_rtdmtest_alias(xeno):
     assert "xeno_rtdmtest" in out.split(), out
 
 
+def cpu_list(text):
+    """[cpus] of a sysfs CPU list ("0-1,3")."""
+    cpus = []
+    for part in filter(None, text.split(",")):
+        lo, _, hi = part.partition("-")
+        cpus += range(int(lo), int(hi or lo) + 1)
+    return cpus
+
+
+def test_boilerplate_cpu_sets(xeno):
+    """get_online_cpu_set(), get_realtime_cpu_set() and get_current_cpu()
+    (Xenomai's smokey cpu-affinity test uses them): sysfs CPU lists parsed
+    exactly, bad ones refused with EINVAL and an empty set; the online set
+    is the kernel's; without EVL the real-time set is every online CPU (as
+    in Xenomai's Mercury build); a run pinned to a CPU reports that CPU."""
+    r = xeno.run_json("xeno-cpus")
+    E = errno
+    # the order of samples[] in tests/guest/xeno/xeno-cpus.c
+    expect = [(0, [0, 1, 2, 3]), (0, [0, 2, 3]), (0, [1]), (0, []),
+              (-E.EINVAL, []), (0, [5, 6, 7, 9, 11, 12]), (-E.EINVAL, []),
+              (-E.EINVAL, []), (-E.EINVAL, []), (-E.EINVAL, []), (-E.EINVAL, [])]
+    assert [(x["ret"], x["cpus"]) for x in r["samples"]] == expect, r["samples"]
+    assert r["missing"] == -E.ENOENT, r
+    online = xeno.run_ok("cat /sys/devices/system/cpu/online").strip()
+    n = r["nprocs_onln"]
+    assert online == (f"0-{n - 1}" if n > 1 else "0"), online
+    assert r["online_ret"] == 0 and r["online"] == list(range(n)), r
+    assert r["realtime_ret"] == 0, r
+    rc, oob = xeno.run("cat /sys/devices/virtual/evl/control/cpus")
+    if rc == 0:     # an EVL kernel: its out-of-band CPUs
+        assert r["realtime"] == cpu_list(oob.strip()), (oob, r)
+    else:
+        assert r["realtime"] == r["online"], r
+    assert r["pinned"] == {str(c): c for c in range(n)}, r
+
+
 # ---------------------------------------------------------------- timerbench
 
 @pytest.fixture(scope="module")

@@ -2,9 +2,9 @@
 /*
  * <boilerplate/ancillaries.h>: the small helpers Xenomai 3's demos and
  * tests take from this header (array sizes, the nanosecond constant,
- * warning(), panic(), symerror(), get_mem_size(), the program's name),
- * with the system headers it brings. All of it is header-only; nothing
- * else of Xenomai's boilerplate library is provided.
+ * warning(), panic(), symerror(), get_mem_size(), the program's name,
+ * the CPU sets), with the system headers it brings. All of it is
+ * header-only; nothing else of Xenomai's boilerplate library is provided.
  */
 #ifndef _RTDM_BOILERPLATE_ANCILLARIES_H
 #define _RTDM_BOILERPLATE_ANCILLARIES_H
@@ -153,5 +153,81 @@ static inline size_t get_mem_size(const char *arg)
 	}
 	return end[1] ? 0 : (size_t)v;
 }
+
+#ifdef CPU_SETSIZE	/* cpu_set_t: _GNU_SOURCE, as rtdm-config --cflags */
+/*
+ * Reads a sysfs CPU list ("0-3", "0,2-3\n", "\n" for none) into @set:
+ * 0, -errno if the file cannot be opened, -EINVAL (and @set empty) if it
+ * holds no list.
+ */
+static inline int __rtdm_read_cpu_list(const char *path, cpu_set_t *set)
+{
+	char buf[1024], *p, *end;
+	long lo, hi;
+	FILE *f;
+
+	CPU_ZERO(set);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	p = fgets(buf, sizeof(buf), f);
+	fclose(f);
+	if (!p)
+		return -EINVAL;
+	while (*p && *p != '\n') {
+		lo = strtol(p, &end, 10);
+		if (end == p || lo < 0)
+			goto bad;
+		hi = lo;
+		if (*end == '-') {
+			p = end + 1;
+			hi = strtol(p, &end, 10);
+			if (end == p || hi < lo)
+				goto bad;
+		}
+		for (; lo <= hi && lo < CPU_SETSIZE; lo++)
+			CPU_SET(lo, set);
+		p = end;
+		if (*p == ',')
+			p++;
+		else if (*p && *p != '\n')
+			goto bad;
+	}
+	return 0;
+bad:
+	CPU_ZERO(set);
+	return -EINVAL;
+}
+
+/* The online CPUs: 0 or a negative error code. */
+static inline int get_online_cpu_set(cpu_set_t *cpuset)
+{
+	return __rtdm_read_cpu_list("/sys/devices/system/cpu/online", cpuset);
+}
+
+/*
+ * The CPUs real-time work runs on: on an EVL kernel, EVL's out-of-band
+ * CPUs (its evl.oobcpus= boot option); elsewhere every online CPU, as
+ * Xenomai's Mercury build says. 0 or a negative error code.
+ */
+static inline int get_realtime_cpu_set(cpu_set_t *cpuset)
+{
+	int ret;
+
+	ret = __rtdm_read_cpu_list("/sys/devices/virtual/evl/control/cpus",
+				   cpuset);
+	if (ret != -ENOENT)
+		return ret;
+	return get_online_cpu_set(cpuset);
+}
+
+/* The CPU the caller runs on, or a negative error code. */
+static inline int get_current_cpu(void)
+{
+	int cpu = sched_getcpu();
+
+	return cpu < 0 ? -errno : cpu;
+}
+#endif
 
 #endif /* _RTDM_BOILERPLATE_ANCILLARIES_H */
