@@ -145,6 +145,51 @@ def test_user_header(family):
     assert p.returncode == 0, p.stdout
 
 
+# Xenomai's testsuite/gpiobench takes va_start() from <boilerplate/trace.h>
+# (Cobalt's brings <stdarg.h>) and may log into the trace.
+TRACE_PROBE = r"""
+#include <stdio.h>
+#include <boilerplate/trace.h>
+
+static int mark(const char *fmt, ...)
+{
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	ret = xnftrace_vprintf(fmt, ap);
+	va_end(ap);
+	return ret;
+}
+
+int main(void)
+{
+	printf("%d %d %d %d\n", mark("x %d", 1), xnftrace_printf("y %s", "z"),
+	       xntrace_user_freeze(0, 1), xntrace_max_reset());
+	return 0;
+}
+"""
+
+
+def test_trace_header():
+    """<boilerplate/trace.h> brings <stdarg.h> and the xnftrace_*printf()
+    calls, as Cobalt's does; with no kernel tracer every call reports
+    ENOSYS."""
+    cflags = rtdm_config("--skin=posix", "--cflags")[1].split()
+    with tempfile.TemporaryDirectory() as d:
+        src, exe = Path(d) / "trace.c", Path(d) / "trace"
+        src.write_text(TRACE_PROBE)
+        p = subprocess.run(["gcc", "-Wall", "-Werror", "-Wformat=2",
+                            "-Werror=implicit-function-declaration",
+                            *cflags, "-o", str(exe), str(src)],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           text=True, timeout=60)
+        assert p.returncode == 0, p.stdout
+        out = subprocess.run([str(exe)], capture_output=True, text=True,
+                             timeout=30, check=True).stdout.split()
+    assert out == [str(-errno.ENOSYS)] * 4, out
+
+
 def test_without_gnu_source_asprintf_is_undeclared():
     """The probe above is not vacuous: without rtdm-config's -D_GNU_SOURCE
     the same program does not compile."""

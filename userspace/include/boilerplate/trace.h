@@ -9,6 +9,7 @@
 #define _RTDM_BOILERPLATE_TRACE_H
 
 #include <errno.h>
+#include <stdarg.h>
 
 static inline int xntrace_max_begin(unsigned long v)
 {
@@ -62,6 +63,21 @@ static inline int xntrace_special_u64(unsigned char id, unsigned long long v)
 static inline void xntrace_latpeak_freeze(int delay)
 {
 	(void)delay;
+}
+
+/* Text into the kernel trace (Cobalt: the ftrace buffer). */
+static inline int xnftrace_vprintf(const char *format, va_list args)
+{
+	(void)format;
+	(void)args;
+	return -ENOSYS;
+}
+
+static inline __attribute__((format(printf, 1, 2)))
+int xnftrace_printf(const char *format, ...)
+{
+	(void)format;
+	return -ENOSYS;
 }
 
 #endif /* _RTDM_BOILERPLATE_TRACE_H */
