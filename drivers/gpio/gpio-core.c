@@ -20,8 +20,11 @@
  * the three share with the interrupt handler is guarded by an rtdm_lock.
  *
  * Level triggers would storm while the level holds: the handler masks the
- * interrupt, and the next read or select unmasks it, so that each read
- * sees one interrupt.
+ * interrupt, and a read or select unmasks it once the interrupt it took has
+ * been read, so that each read sees one interrupt whenever the interrupt is
+ * delivered: a read or select finding an interrupt not read yet does not
+ * unmask, else a second interrupt, raised while the level still holds,
+ * could land after that read and wake a later one with a stale level.
  *
  * Exported chips are followed through their parent device: when its
  * driver is unbound (sysfs unbind, rmmod of the chip's driver) or the
@@ -74,6 +77,7 @@ struct rtdm_gpio_pin {
 	bool armed;			/* interrupt requested */
 	bool level;			/* level trigger */
 	bool masked;			/* level interrupt masked by its handler */
+	bool unread;			/* ... and that interrupt not read yet */
 	bool want_timestamp;
 	bool realtime;			/* CLOCK_REALTIME timestamps */
 	nanosecs_abs_t timestamp;	/* of the last interrupt */
@@ -142,6 +146,7 @@ static int gpio_pin_interrupt(rtdm_irq_t *irqh)
 	pin->value = value;
 	if (pin->level && !pin->masked) {
 		pin->masked = true;
+		pin->unread = true;
 		rtdm_irq_disable(irqh);
 	}
 	rtdm_lock_put(&pin->lock);
@@ -150,10 +155,13 @@ static int gpio_pin_interrupt(rtdm_irq_t *irqh)
 	return RTDM_IRQ_HANDLED;
 }
 
-/* Lock held: a level interrupt masked by its handler listens again. */
+/*
+ * Lock held: a level interrupt masked by its handler listens again, once
+ * the interrupt it took has been read.
+ */
 static void pin_rearm_locked(struct rtdm_gpio_pin *pin)
 {
-	if (pin->armed && pin->masked) {
+	if (pin->armed && pin->masked && !pin->unread) {
 		pin->masked = false;
 		rtdm_irq_enable(&pin->irqh);
 	}
@@ -205,6 +213,7 @@ static void pin_irq_release(struct rtdm_gpio_pin *pin)
 	}
 	pin->armed = false;
 	pin->masked = false;
+	pin->unread = false;
 	rtdm_lock_put_irqrestore(&pin->lock, c);
 
 	rtdm_irq_free(&pin->irqh);
@@ -251,6 +260,7 @@ static int pin_irq_request(struct rtdm_gpio_pin *pin, int trigger)
 	rtdm_lock_get_irqsave(&pin->lock, c);
 	pin->level = !!(type & IRQ_TYPE_LEVEL_MASK);
 	pin->masked = false;
+	pin->unread = false;
 	pin->armed = true;
 	rtdm_lock_put_irqrestore(&pin->lock, c);
 
@@ -458,6 +468,7 @@ static ssize_t gpio_pin_read_rt(struct rtdm_fd *fd, void __user *buf,
 		rtdm_lock_get_irqsave(&pin->lock, c);
 		if (!pin->armed)
 			ret = -EINVAL;	/* GPIO_RTIOC_IRQDIS meanwhile */
+		pin->unread = false;
 		rdo.timestamp = pin->timestamp;
 		rdo.value = pin->value;
 		rtdm_lock_put_irqrestore(&pin->lock, c);

@@ -286,7 +286,30 @@ static void t_edges(void)
 	close(out);
 }
 
-/* Level interrupts: one per read while the level holds, none otherwise. */
+/* Interrupts handled on the line of device @path, from /proc/rtdm/irq. */
+static long irq_hits(const char *path)
+{
+	const char *name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	char line[128], label[64];
+	unsigned int irq;
+	long hits, found = -1;
+	FILE *f = fopen("/proc/rtdm/irq", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))	/* "# irq hits device", then one per line */
+		if (sscanf(line, "%u %ld %63s", &irq, &hits, label) == 3 &&
+		    !strcmp(label, name))
+			found = hits;
+	fclose(f);
+
+	return found;
+}
+
+/*
+ * Level interrupts: one per read while the level holds, none otherwise,
+ * and no more were handled than were read (7).
+ */
 static void t_level(void)
 {
 	int out = open_dev(args[0], O_RDWR), in = open_dev(args[1], O_RDWR);
@@ -294,6 +317,7 @@ static void t_level(void)
 	int active = high, inactive = !high, ret, k, ok;
 	struct rtdm_gpio_readout rdo;
 	int64_t t_write, t_read, last_ts;
+	long hits;
 
 	must("DIR_OUT", dir_out(out, inactive));
 	must("IRQEN", irqen(in, high ? GPIO_TRIGGER_LEVEL_HIGH :
@@ -336,6 +360,11 @@ static void t_level(void)
 	ok = ret == 1 && read(in, &rdo, sizeof(rdo)) == sizeof(rdo) &&
 		rdo.value == active && (int64_t)rdo.timestamp >= t_write;
 	check("active_again_fires", ok, ret, errno, NULL);
+	/* an interrupt would be handled now if a read had let one more in */
+	usleep(QUIET_WAIT_MS * 1000);
+	hits = irq_hits(args[1]);
+	check("one_interrupt_per_read", hits == 7, hits, 0,
+	      "\"handled\": %ld, \"read\": 7", hits);
 	printf("]");
 	close(in);
 	close(out);
