@@ -1,7 +1,7 @@
 # RTDM for Dovetail - top-level Makefile
 #
 #   make modules  KDIR=<kernel build dir> [ARCH=..] [CROSS_COMPILE=..] [BUILDDIR=..]
-#   make userspace [CROSS_COMPILE=..] [USERDIR=..] [EVL=libevl prefix]   static programs in USERDIR/bin
+#   make userspace [CROSS_COMPILE=..] [USERDIR=..] [EVL=libevl prefix [EVL_UAPI=..]]   static programs in USERDIR/bin
 #   make demo      boot the emulated board, load the modules, show them working
 #   make check     the whole test suite (QEMU guests, x86_64 + armhf, arm64 cross-build)
 #   make install   [DESTDIR=] [PREFIX=/usr/local] modules (extra/), programs, libraries,
@@ -50,7 +50,7 @@ sparse:
 	$(MAKE) -C $(KDIR) M=$(BUILDDIR) ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE) W=$(W) C=2 modules
 
 userspace:
-	$(MAKE) -C $(TOP)/userspace CROSS_COMPILE=$(CROSS_COMPILE) OUT=$(USERDIR) EVL=$(EVL)
+	$(MAKE) -C $(TOP)/userspace CROSS_COMPILE=$(CROSS_COMPILE) OUT=$(USERDIR) EVL=$(EVL) EVL_UAPI=$(EVL_UAPI)
 
 # Host setup (root): installs python3 and the rest from Debian's archive.
 SUDO       := $(if $(filter 0,$(shell id -u)),,sudo)
@@ -93,7 +93,7 @@ VERSION       := $(shell cat $(TOP)/VERSION)
 MODLIST        = $(shell sh $(TOP)/packaging/modules-list $(TOP) | cut -d' ' -f1,2 | sed 's| |/|')
 # no signing key in the build tree (distribution headers): do not try to sign
 NOSIGN        := $(if $(wildcard $(KDIR)/certs/signing_key.pem),,CONFIG_MODULE_SIG_ALL=)
-USERVARS      := CROSS_COMPILE=$(CROSS_COMPILE) OUT=$(USERDIR) EVL=$(EVL)
+USERVARS      := CROSS_COMPILE=$(CROSS_COMPILE) OUT=$(USERDIR) EVL=$(EVL) EVL_UAPI=$(EVL_UAPI)
 
 .PHONY: deb install uninstall install-modules install-user install-system install-dkms dkms.conf
 

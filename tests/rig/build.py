@@ -74,11 +74,32 @@ def build_modules(t: Target, builddir=None, extra=()):
 _user_cache = {}
 
 
+def _evl_uapi(t: Target):
+    """make userspace arguments for the EVL core's uapi headers, which
+    libevl's headers include: none if the libevl prefix has them
+    (include/uapi/evl), else the target kernel's exported headers: its
+    `make headers` output, usr/include of its build tree (evl/ and
+    asm/evl/ among them), made if missing."""
+    libevl = next((a[4:] for a in t.user_make if a.startswith("EVL=")), "")
+    if not libevl or (Path(libevl) / "include/uapi/evl").is_dir():
+        return [], 0, ""
+    rc, log = 0, ""
+    headers = Path(t.kdir) / "usr/include"
+    if not (headers / "evl").is_dir():
+        rc, log = _make(["-C", t.kdir, f"ARCH={t.arch}", "headers"])
+    return [f"EVL_UAPI={headers}"], rc, log
+
+
 def build_userspace(t: Target):
     key = str(t.userdir)
     if key not in _user_cache:
-        rc, log = _make(["-C", str(REPO), "userspace", f"CROSS_COMPILE={t.cross_compile}",
-                         f"USERDIR={t.userdir}", *t.user_make])
+        uapi, rc, log = _evl_uapi(t)
+        if rc:
+            _user_cache[key] = (rc, log, [])
+            return _user_cache[key]
+        rc, ulog = _make(["-C", str(REPO), "userspace", f"CROSS_COMPILE={t.cross_compile}",
+                          f"USERDIR={t.userdir}", *t.user_make, *uapi])
+        log += ulog
         bindir = t.userdir / "bin"
         progs = sorted(str(p) for p in bindir.iterdir()
                        if p.is_file() and os.access(p, os.X_OK)) if rc == 0 and bindir.is_dir() else []
