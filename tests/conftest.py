@@ -2,10 +2,11 @@
 """pytest fixtures for the QEMU rig (see tests/rig/).
 
 Fixtures:
-  guest      module-scoped Guest, parametrized over the selected x86 targets
-             ("x86", "x86-rt", "x86-debug", and "x86-evl" when RTDM_EVL_*
-             give it a Dovetail+EVL kernel): one boot per test module per
-             target.
+  guest      module-scoped Guest, parametrized over the selected generic
+             targets ("x86", "x86-rt", "x86-debug", and the Dovetail+EVL
+             ones when the user gives them a kernel: "x86-evl" with
+             RTDM_EVL_*, "arm64-evl" on QEMU virt with RTDM_EVL_ARM64_*):
+             one boot per test module per target.
   debug_guest  the same, on the debug kernels only ("x86-debug").
   arm_guest  module-scoped Guest on QEMU sabrelite, parametrized over the
              selected ARM targets ("armhf", "armhf-rt": Debian's armmp and
@@ -35,9 +36,10 @@ from rig import Guest, GuestError, get_target, splats
 from rig import build as rig_build
 from rig import kmemleak
 from rig.guest import project_splats
-from rig.targets import RigSetupError, target_names, ALL_TARGETS, evl_target
+from rig.targets import RigSetupError, target_names, ALL_TARGETS, EVL_TARGETS, evl_target
 
-X86_TARGETS = ("x86", "x86-rt", "x86-evl", "x86-debug")
+# the targets of the `guest` fixture: boards without the i.MX devices
+GUEST_FIXTURE_TARGETS = ("x86", "x86-rt", "x86-evl", "arm64-evl", "x86-debug")
 DEBUG_TARGETS = ("x86-debug",)
 # The suites the debug kernel runs (besides test_debug_kernel.py, which
 # takes debug_guest): the core services, the module life cycle and IPC.
@@ -66,10 +68,11 @@ def selected_targets(config, among=ALL_TARGETS):
     return target_names(config.getoption("--targets"), among=among)
 
 
-def evl_available():
-    """Whether the x86-evl target has its kernel (RTDM_EVL_*), and why not."""
+def evl_available(name="x86-evl"):
+    """Whether an evl target has its kernel (RTDM_EVL_* for x86-evl,
+    RTDM_EVL_ARM64_* for arm64-evl), and why not."""
     try:
-        evl_target()
+        evl_target(name)
         return True, ""
     except RigSetupError as e:
         return False, str(e)
@@ -77,11 +80,12 @@ def evl_available():
 
 def pytest_generate_tests(metafunc):
     if "guest" in metafunc.fixturenames:
-        names = selected_targets(metafunc.config, X86_TARGETS)
-        # x86-evl runs only with a Dovetail+EVL kernel the user brings;
-        # test_rig_smoke.py::test_evl_target says why it does not
-        if "x86-evl" in names and not evl_available()[0]:
-            names.remove("x86-evl")
+        names = selected_targets(metafunc.config, GUEST_FIXTURE_TARGETS)
+        # the evl targets run only with a Dovetail+EVL kernel the user
+        # brings; test_rig_smoke.py::test_evl_target says why one does not
+        for evl in EVL_TARGETS:
+            if evl in names and not evl_available(evl)[0]:
+                names.remove(evl)
         if "x86-debug" in names and os.path.basename(metafunc.module.__file__) not in DEBUG_SUITES:
             names.remove("x86-debug")
         metafunc.parametrize("guest", names, ids=names, indirect=True, scope="module")

@@ -60,19 +60,21 @@ def test_splat_detector(guest):
     assert not guest.splats("RIG: WARNING: no timestamp, not the kernel\n")
 
 
-def test_evl_target(rig_targets):
-    """The Dovetail+EVL target runs when RTDM_EVL_KERNEL, RTDM_EVL_KDIR and
-    RTDM_EVL_LIBEVL give it a kernel (Debian ships none: CI skips it)."""
+@pytest.mark.parametrize("name", ["x86-evl", "arm64-evl"])
+def test_evl_target(rig_targets, name):
+    """A Dovetail+EVL target runs when the user gives it a kernel:
+    RTDM_EVL_KERNEL, RTDM_EVL_KDIR and RTDM_EVL_LIBEVL for x86-evl,
+    RTDM_EVL_ARM64_* for arm64-evl (Debian ships none: CI skips them)."""
     from conftest import evl_available
-    if "x86-evl" not in rig_targets:
-        pytest.skip("x86-evl not selected")
-    ok, why = evl_available()
+    if name not in rig_targets:
+        pytest.skip(f"{name} not selected")
+    ok, why = evl_available(name)
     if not ok:
         pytest.skip(why)
 
 
 def test_evl_backend_out_of_band(guest):
-    """On x86-evl the modules were built with the evl backend, and a
+    """On an evl target the modules were built with the evl backend, and a
     real-time caller is served out-of-band."""
     if guest.target.backend != "evl":
         pytest.skip("inband target")

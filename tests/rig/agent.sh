@@ -4,9 +4,12 @@
 #   guest -> host:  @@BEGIN <id>\n<stdout+stderr bytes>\n@@END <id> <rc> <nbytes>\n
 # The command runs with `sh -c` from /, stdin from /dev/null.
 dev=${1:-/dev/ttyS1}
+# open first, then set the line up: a tty whose driver resets its
+# termios at the last close (hvc, the virtio console of arm64-evl) would
+# forget settings made before
+exec <"$dev" >"$dev" 2>&1
 stty -F "$dev" raw -echo -echoe -echok -echoctl -echoke clocal 2>/dev/null ||
 	stty -F "$dev" raw -echo
-exec <"$dev" >"$dev" 2>&1
 out=/tmp/.agent.out
 printf '@@READY\n'
 while IFS= read -r line; do

@@ -124,12 +124,13 @@ fetch_deb() {   # fetch_deb <pkg[:arch]> [version]  -> prints path of the .deb i
 	[ -n "$ver" ] || ver=$(pkgver "$pkg")
 	[ -n "$ver" ] || die "no version of $pkg in the archive"
 	fver=${ver//:/%3a}   # apt-get download encodes the epoch colon
-	f=$(ls "$CACHE/debs/${name}_${fver}_"*.deb 2>/dev/null | { if [ -n "$arch" ]; then grep "_$arch.deb\$\|_all.deb\$"; else cat; fi; } | head -1 || true)
+	local pick='ls "$CACHE/debs/${name}_${fver}_"*.deb 2>/dev/null | { if [ -n "$arch" ]; then grep "_$arch.deb\$\|_all.deb\$"; else cat; fi; } | head -1 || true'
+	f=$(eval "$pick")
 	if [ -z "$f" ]; then
 		log "downloading $pkg=$ver"
 		(cd "$CACHE/debs" && apt-get download -q -o APT::Sandbox::User=root "$pkg=$ver" >&2) ||
 			die "apt-get download $pkg=$ver failed"
-		f=$(ls "$CACHE/debs/${name}_${fver}_"*.deb | head -1)
+		f=$(eval "$pick")	# of its architecture, not another's (busybox-static:armhf, :arm64)
 	fi
 	echo "$f"
 }
@@ -281,6 +282,12 @@ if [ ! -f "$arm64_dir/.done" ]; then
 	sed -i "s|^include /usr/src/|include $d/hdr/usr/src/|" "$d/hdr/usr/src/linux-headers-$ABI_ARM64-arm64/Makefile"
 	touch "$d/.done"
 fi
+# Debian's static arm64 busybox, for the arm64-evl guest (a Dovetail+EVL
+# kernel the user brings, booted on QEMU virt; CI has none): 1 MB
+if [ ! -x "$arm64_dir/busybox/bin/busybox" ]; then
+	rm -rf "$arm64_dir/busybox"
+	dpkg-deb -x "$(fetch_deb busybox-static:arm64)" "$arm64_dir/busybox"
+fi
 
 # the i.MX8M Mini EVK device tree, for the overlays (from the arm64 image)
 evk_dtb="$arm64_dir/dtbs/freescale/imx8mm-evk.dtb"
@@ -370,7 +377,8 @@ $DEBUG_JSON
     },
     "arm64": {
       "version": "$V_ARM64", "abi": "$ABI_ARM64", "krel": "$ABI_ARM64-arm64", "arch": "arm64", "cross_compile": "aarch64-linux-gnu-",
-      "kdir": "$arm64_dir/hdr/usr/src/linux-headers-$ABI_ARM64-arm64"
+      "kdir": "$arm64_dir/hdr/usr/src/linux-headers-$ABI_ARM64-arm64",
+      "busybox": "$arm64_dir/busybox/bin/busybox"
     }
   }
 }

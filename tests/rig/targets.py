@@ -5,12 +5,17 @@ Environment:
   RTDM_CACHE  cache dir written by setup.sh (default /var/cache/rtdm-rig)
   RTDM_SRC    source tree to build (default: this repository)
 
-The evl target takes a Dovetail+EVL kernel the user brings (Debian has
-none, so CI skips it):
+The evl targets take a Dovetail+EVL kernel the user brings (Debian has
+none, so CI skips them). x86-evl, on QEMU's PC:
   RTDM_EVL_KERNEL  x86_64 kernel image (bzImage) with CONFIG_DOVETAIL and
                    CONFIG_EVL, 8250 serial ports, initramfs and modules
   RTDM_EVL_KDIR    its configured and built tree (for out-of-tree modules)
   RTDM_EVL_LIBEVL  a libevl install prefix (include/, lib/libevl.a)
+arm64-evl, on QEMU's virt board (GICv3, Cortex-A53): the same three as
+RTDM_EVL_ARM64_KERNEL (the Image), RTDM_EVL_ARM64_KDIR (built with
+ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-), RTDM_EVL_ARM64_LIBEVL (an
+aarch64 build); the kernel needs the PL011 console and virtio-mmio's
+console (the agent's line: virt has one UART).
 """
 
 import json
@@ -22,9 +27,12 @@ REPO = Path(os.environ.get("RTDM_SRC") or Path(__file__).resolve().parents[2]).r
 BUILD = REPO / "build"
 CACHE = Path(os.environ.get("RTDM_CACHE", "/var/cache/rtdm-rig"))
 
-GUEST_TARGETS = ("x86", "x86-rt", "armhf", "armhf-rt", "x86-evl", "x86-debug")   # bootable
+GUEST_TARGETS = ("x86", "x86-rt", "armhf", "armhf-rt", "x86-evl", "arm64-evl",
+                 "x86-debug")   # bootable
 ALL_TARGETS = GUEST_TARGETS + ("arm64",)      # arm64: cross-build only
+EVL_TARGETS = ("x86-evl", "arm64-evl")
 EVL_ENV = ("RTDM_EVL_KERNEL", "RTDM_EVL_KDIR", "RTDM_EVL_LIBEVL")
+EVL_ARM64_ENV = ("RTDM_EVL_ARM64_KERNEL", "RTDM_EVL_ARM64_KDIR", "RTDM_EVL_ARM64_LIBEVL")
 
 
 class RigSetupError(RuntimeError):
@@ -104,7 +112,7 @@ class Target:
             return float(env)
         if self.debug:
             return 120.0
-        return 60.0 if self.arch == "arm" else 30.0
+        return 60.0 if self.arch in ("arm", "arm64") else 30.0
 
     def qemu_cmd(self, initrd, console_log, agent_sock, monitor_sock, flash=None,
                  wire_port=None):
@@ -129,6 +137,18 @@ class Target:
                     *agent,
                     "-serial", f"file:{console_log}",      # ttyS0: console
                     "-serial", "chardev:agent"]             # ttyS1: agent
+        if self.arch == "arm64":
+            # QEMU virt, GICv3, Cortex-A53 cores: the console on its PL011
+            # (ttyAMA0), the agent on a virtio console (hvc0)
+            return ["qemu-system-aarch64", "-M", "virt,gic-version=3", "-cpu", "cortex-a53",
+                    "-smp", str(self.smp), "-m", self.mem or "512",
+                    "-nographic", *monitor, "-no-reboot", "-nic", "none",
+                    "-kernel", self.kernel, "-initrd", str(initrd),
+                    "-append", "console=ttyAMA0 panic=-1 loglevel=4 rdinit=/init noirqdebug"
+                    + (" " + self.cmdline if self.cmdline else ""),
+                    "-serial", f"file:{console_log}",       # ttyAMA0: console
+                    "-device", "virtio-serial-device", *agent,
+                    "-device", "virtconsole,chardev=agent"]  # hvc0: agent
         if self.arch == "arm":
             # UART1 (ttymxc0) <-> UART3 (ttymxc2): TCP chardev pair on loopback
             wire = [
@@ -187,33 +207,50 @@ _PER_TARGET = {
 _PER_TARGET["armhf-rt"] = _PER_TARGET["armhf"]    # same board
 
 
-def evl_target():
-    """x86-evl, from RTDM_EVL_*; RigSetupError naming what is missing."""
-    missing = [v for v in EVL_ENV if not os.environ.get(v)]
+def evl_target(name="x86-evl"):
+    """x86-evl or arm64-evl, from RTDM_EVL_* or RTDM_EVL_ARM64_*;
+    RigSetupError naming what is missing."""
+    arm64 = name == "arm64-evl"
+    names = EVL_ARM64_ENV if arm64 else EVL_ENV
+    missing = [v for v in names if not os.environ.get(v)]
     if missing:
-        raise RigSetupError(f"x86-evl needs a Dovetail+EVL kernel: set {', '.join(missing)} "
+        raise RigSetupError(f"{name} needs a Dovetail+EVL kernel: set {', '.join(missing)} "
                             "(README: Running on Dovetail)")
-    kernel, kdir, libevl = (os.environ[v] for v in EVL_ENV)
+    kernel, kdir, libevl = (os.environ[v] for v in names)
     for path in (kernel, f"{kdir}/Module.symvers", f"{libevl}/lib/libevl.a"):
         if not os.path.exists(path):
-            raise RigSetupError(f"x86-evl: {path} missing")
+            raise RigSetupError(f"{name}: {path} missing")
     with open(f"{kdir}/.config") as f:
         config = f.read()
-    for opt in ("CONFIG_DOVETAIL=y", "CONFIG_EVL=y"):
+    for opt in ("CONFIG_DOVETAIL=y", "CONFIG_EVL=y", "CONFIG_ARM64=y" if arm64 else "CONFIG_X86_64=y"):
         if opt not in config:
-            raise RigSetupError(f"x86-evl: {kdir} is not a Dovetail+EVL tree ({opt} missing)")
+            raise RigSetupError(f"{name}: {kdir} is not a Dovetail+EVL tree for "
+                                f"{'arm64' if arm64 else 'x86_64'} ({opt} missing)")
     krel = open(f"{kdir}/include/config/kernel.release").read().strip()
+    # an EVL kernel with kmemleak is checked as x86-debug is: the leak
+    # checks use kmemleak (exact) instead of the slab counts, and every
+    # test module ends with a scan (tests/conftest.py). x86_64 only: the
+    # report's attribution knows x86_64's module space (rig/kmemleak.py)
+    kmemleak = "CONFIG_DEBUG_KMEMLEAK=y" in config.splitlines() and not arm64
+    common = dict(name=name, abi="evl", krel=krel, kdir=kdir, kernel=kernel, version="evl",
+                  backend="evl", user_make=(f"EVL={libevl}",), debug=kmemleak)
+    extra = " kmemleak=on" if kmemleak else ""
+    if arm64:
+        # the static busybox setup.sh fetches from Debian's arm64 archive
+        busybox = load_env()["targets"]["arm64"].get("busybox", "")
+        if not busybox or not os.path.exists(busybox):
+            raise RigSetupError("arm64-evl: no arm64 busybox: re-run tests/rig/setup.sh")
+        return Target(arch="arm64", cross_compile="aarch64-linux-gnu-", busybox=busybox,
+                      console_dev="ttyAMA0", agent_dev="hvc0", cmdline=extra.strip(), **common)
     # nohz=off: with tickless idle, in-band timers of CPU0 were seen to
     # stop for good under load on the 6.12 EVL port (README)
-    return Target(name="x86-evl", abi="evl", krel=krel, arch="x86", cross_compile="",
-                  kdir=kdir, kernel=kernel, busybox="/bin/busybox", version="evl",
-                  console_dev="ttyS0", agent_dev="ttyS1", backend="evl",
-                  user_make=(f"EVL={libevl}",), cmdline="nohz=off")
+    return Target(arch="x86", cross_compile="", busybox="/bin/busybox",
+                  console_dev="ttyS0", agent_dev="ttyS1", cmdline="nohz=off" + extra, **common)
 
 
 def get_target(name):
-    if name == "x86-evl":
-        return evl_target()
+    if name in EVL_TARGETS:
+        return evl_target(name)
     env = load_env()
     try:
         t = env["targets"][name]
