@@ -99,12 +99,20 @@ int rtdm_sys_ioctl_inband(int fd, unsigned long request, void *arg)
 
 /* Per thread: the weak class's priority + 1, 0 when not SCHED_WEAK. */
 static __thread int weak_prio;
+/*
+ * Per thread: attaching to EVL. libevl reads the thread's policy with
+ * pthread_getschedparam(), which the wrappers (linked into libevl too)
+ * would answer SCHED_WEAK: it gets the Linux one (SCHED_OTHER) then.
+ */
+static __thread int attaching;
 
 int rtdm_sys_weak(int *prio)
 {
-	if (weak_prio && prio)
+	if (!weak_prio || attaching)
+		return 0;
+	if (prio)
 		*prio = weak_prio - 1;
-	return weak_prio != 0;
+	return 1;
 }
 
 /* A call dispatched in the real-time order (SCHED_WEAK, no EVL). */
@@ -145,11 +153,21 @@ static void evl_init(void)
 
 static int attach(void)
 {
+	struct evl_sched_attrs attrs;
 	int err = errno;
 
+	attaching = 1;
 	if (evl_attach_self("rtdm:%d.%ld", getpid(),
 			    (long)syscall(SYS_gettid)) >= 0)
 		evl_state = 1;
+	attaching = 0;
+	/* a weak thread: EVL's weak class, at its priority */
+	if (evl_state > 0 && weak_prio > 1) {
+		memset(&attrs, 0, sizeof(attrs));
+		attrs.sched_policy = SCHED_WEAK;
+		attrs.sched_priority = weak_prio - 1;
+		evl_set_schedattr(evl_get_self(), &attrs);
+	}
 	errno = err;
 
 	return evl_state > 0;
