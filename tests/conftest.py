@@ -175,7 +175,10 @@ def _debug_end_of_module(g, where):
     elif splats(g.console_since(mark)):
         problems.append(f"kernel splat on {g.name} while unloading the project's modules at "
                         f"the end of {where}:\n{g.console_since(mark)[-6000:]}")
-    rc, stats = g.run("grep 'debug_locks:' /proc/lockdep_stats")
+    # x86-debug has lockdep (its build checks the config); an EVL kernel
+    # built with kmemleak alone has no /proc/lockdep_stats
+    lockdep = g.target.name in DEBUG_TARGETS or g.run("test -e /proc/lockdep_stats")[0] == 0
+    rc, stats = g.run("grep 'debug_locks:' /proc/lockdep_stats") if lockdep else (0, "1")
     if rc != 0 or stats.split()[-1:] != ["1"]:
         problems.append(f"lockdep is off on {g.name} at the end of {where} "
                         f"(/proc/lockdep_stats: {stats.strip()!r}); see the console "

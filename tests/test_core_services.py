@@ -260,7 +260,14 @@ def test_timer_periodic(core, evl):
     assert r["ticks"] == count, r
     # rtdm_timer_stop_in_handler() really stops it.
     assert r["extra_ticks"] == 0, r
-    assert r["hardirq"] == (0 if evl else count), r
+    if evl:
+        # Out-of-band ticks (test_timer_oneshot checks the stage). A tick
+        # that preempted an in-band interrupt handler sees that handler's
+        # hard-irq count (the interrupted context's preempt count): seen
+        # once in 200 on arm64-evl.
+        assert r["hardirq"] <= count // 20, r
+    else:
+        assert r["hardirq"] == count, r
     assert r["lat_min_ns"] >= 0, r
     assert r["lat_max_ns"] < SLACK, r
     assert r["first_ns"] >= r["start_ns"]

@@ -40,9 +40,14 @@ MODULES_END = 0xffffffffff000000
 MIN_AGE_S = 5.0
 
 _OBJ = re.compile(r"^unreferenced object (0x[0-9a-f]+) \(size (\d+)\):$")
-# a frame: "[<hash>] sym+off/len [module]"; the hash is "(____ptrval____)"
-# until the crng is ready, and stays so in the kernel's own printing
-_FRAME = re.compile(r"^\s+\[<[^>]*>\]\s+(\S+)(?:\s+\[(\w+)\])?\s*$")
+# the backtrace's header: "backtrace:" (6.1), "backtrace (crc 954e88d1):"
+# (6.12: the x86-evl and arm64-evl kernels)
+_BT = re.compile(r"^\s*backtrace(?: \(crc [0-9a-f]+\))?:$")
+# a frame: "[<hash>] sym+off/len [module]" (6.1; the hash is
+# "(____ptrval____)" until the crng is ready, and stays so in the kernel's
+# own printing), or "sym+off/len [module]" alone (6.12); an address that
+# no longer resolves prints as 0x...
+_FRAME = re.compile(r"^\s+(?:\[<[^>]*>\]\s+)?(\S+)(?:\s+\[(\w+)\])?\s*$")
 
 
 @dataclass
@@ -81,7 +86,7 @@ def parse(report):
         if cur is None:
             continue
         cur.text += "\n" + line
-        if line.strip() == "backtrace:":
+        if _BT.match(line):
             in_bt = True
         elif in_bt:
             f = _FRAME.match(line)
