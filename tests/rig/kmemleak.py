@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
-"""kmemleak on the x86-debug guest: scans, reports, and which unreferenced
-objects the project's modules are to blame for.
+"""kmemleak on the debug guests (x86-debug, and an evl target whose kernel
+has it): scans, reports, and which unreferenced objects the project's
+modules are to blame for.
 
 A kmemleak report (/sys/kernel/debug/kmemleak) lists unreferenced objects:
 
@@ -17,11 +18,12 @@ A kmemleak report (/sys/kernel/debug/kmemleak) lists unreferenced objects:
 A frame of a loaded module names it in brackets. A frame of a module that
 was unloaded since, or of a module's init function (its __init text is
 freed once the module is loaded), no longer resolves and prints as its raw
-address; on x86_64 module text lives in [MODULES_VADDR, MODULES_END). The x86-debug
-kernel has everything built in: the only loadable modules its guest ever
-sees are the project's own (and kmemleak-test, in the detector's
-self-test), so an unresolved frame in module space is a project module
-that has been unloaded (the load/unload cycles of test_core_lifecycle).
+address in the architecture's module space (MODULE_SPACE). The debug
+kernels have everything built in: the only loadable modules their guests
+ever see are the project's own (and, on x86-debug, kmemleak-test, in the
+detector's self-test), so an unresolved frame in module space is a
+project module that has been unloaded (the load/unload cycles of
+test_core_lifecycle).
 """
 
 import re
@@ -29,11 +31,14 @@ import time
 from dataclasses import dataclass, field
 
 KMEMLEAK = "/sys/kernel/debug/kmemleak"
-# x86_64 module mapping space (arch/x86/include/asm/pgtable_64_types.h:
+# Where modules are mapped, per kbuild ARCH: an unresolved frame there is
+# a module unloaded since. x86_64 (arch/x86/include/asm/pgtable_64_types.h:
 # MODULES_VADDR = __START_KERNEL_map + KERNEL_IMAGE_SIZE; the kernel image
-# is at most 1 GiB, so modules never start below 0xffffffffa0000000)
-MODULES_VADDR = 0xffffffffa0000000
-MODULES_END = 0xffffffffff000000
+# is at most 1 GiB, so modules never start below 0xffffffffa0000000);
+# arm64 (arch/arm64/include/asm/memory.h: the 2 GiB below the kernel image,
+# from _PAGE_END(VA_BITS_MIN), VA_BITS_MIN 48: arm64-evl's kernel)
+MODULE_SPACE = {"x86": (0xffffffffa0000000, 0xffffffffff000000),
+                "arm64": (0xffff800000000000, 0xffff800080000000)}
 # kmemleak only reports objects older than 5 s (MSECS_MIN_AGE), and an
 # object whose contents changed since the previous scan (its checksum) is
 # not reported in this scan: scan, wait past the minimum age, scan again.
@@ -56,15 +61,17 @@ class Leak:
     size: int
     text: str                                     # the whole report block
     frames: list = field(default_factory=list)    # (symbol, module or None)
+    arch: str = "x86"                              # kbuild ARCH of the kernel
 
     def modules(self):
         """Module names in the backtrace; "(unloaded module)" for frames in
         module space that no longer resolve."""
         mods = []
+        start, end = MODULE_SPACE[self.arch]
         for sym, mod in self.frames:
             if mod:
                 name = mod
-            elif sym.startswith("0x") and MODULES_VADDR <= int(sym, 16) < MODULES_END:
+            elif sym.startswith("0x") and start <= int(sym, 16) < end:
                 name = "(unloaded module)"
             else:
                 continue
@@ -73,13 +80,13 @@ class Leak:
         return mods
 
 
-def parse(report):
-    """The Leak objects of a kmemleak report."""
+def parse(report, arch="x86"):
+    """The Leak objects of a kmemleak report of an `arch` kernel."""
     leaks, cur, in_bt = [], None, False
     for line in report.splitlines():
         m = _OBJ.match(line)
         if m:
-            cur = Leak(m.group(1), int(m.group(2)), line)
+            cur = Leak(m.group(1), int(m.group(2)), line, arch=arch)
             leaks.append(cur)
             in_bt = False
             continue
@@ -162,7 +169,7 @@ def check(guest, modules, what):
     kinds: the core kernel's are not the project's business)."""
     __tracebackhide__ = True
     report = scan(guest)
-    leaks = parse(report)
+    leaks = parse(report, guest.target.arch)
     bad = blamed(leaks, modules)
     if bad:
         # reported once, here: later checks of this boot do not repeat them

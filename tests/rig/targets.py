@@ -229,9 +229,8 @@ def evl_target(name="x86-evl"):
     krel = open(f"{kdir}/include/config/kernel.release").read().strip()
     # an EVL kernel with kmemleak is checked as x86-debug is: the leak
     # checks use kmemleak (exact) instead of the slab counts, and every
-    # test module ends with a scan (tests/conftest.py). x86_64 only: the
-    # report's attribution knows x86_64's module space (rig/kmemleak.py)
-    kmemleak = "CONFIG_DEBUG_KMEMLEAK=y" in config.splitlines() and not arm64
+    # test module ends with a scan (tests/conftest.py)
+    kmemleak = "CONFIG_DEBUG_KMEMLEAK=y" in config.splitlines()
     common = dict(name=name, abi="evl", krel=krel, kdir=kdir, kernel=kernel, version="evl",
                   backend="evl", user_make=(f"EVL={libevl}",), debug=kmemleak)
     extra = " kmemleak=on" if kmemleak else ""
