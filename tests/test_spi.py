@@ -27,6 +27,7 @@ import re
 import shutil
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 
@@ -331,6 +332,11 @@ def test_x86_loads_without_probing(guest):
     """On a machine without ECSPI the modules load and bind nothing."""
     for ko in ("rtdm_spi.ko", "rtdm_spi_imx.ko"):
         if not guest.build.has_module(ko):
+            # not built against a kernel without SPI master support (an
+            # evl target's small kernel): the kernel's choice, not a failure
+            config = Path(guest.target.kdir, ".config")
+            if config.exists() and "CONFIG_SPI_MASTER=y" not in config.read_text().splitlines():
+                pytest.skip(f"{guest.name}: the kernel has no CONFIG_SPI_MASTER")
             pytest.fail(guest.build.failure(40))
     guest.run_ok("grep -q '^rtdm ' /proc/modules || insmod /rtdm/modules/rtdm.ko")
     out = guest.run_ok(f"insmod {MODS}/rtdm_spi.ko && insmod {MODS}/rtdm_spi_imx.ko && "
