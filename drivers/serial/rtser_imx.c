@@ -493,6 +493,23 @@ static unsigned int rtser_imx_rx_chars(struct rtser_imx_port *p, u64 now)
 }
 
 /*
+ * Mask TRDY until @until (a rtdm_clock_read() date), when tx_timer gives
+ * the transmitter back. False, and nothing held, when that date has
+ * passed already: the caller goes on feeding the FIFO. The date is
+ * absolute so that time spent since the caller read the clock (a vCPU
+ * descheduled by the host, an interrupt) can shorten the pause but never
+ * turn it into a timer that does not run. Lock held.
+ */
+static bool rtser_imx_tx_hold(struct rtser_imx_port *p, u64 until)
+{
+	if (rtdm_timer_start(&p->tx_timer, until, 0, RTDM_TIMERMODE_ABSOLUTE))
+		return false;
+	p->tx_held = true;
+
+	return true;
+}
+
+/*
  * One FIFO load, on TRDY: the FIFO holds fewer than tx_trigger characters,
  * so it has room for IMX_FIFO_SIZE - tx_trigger more. Lock held.
  *
@@ -511,7 +528,7 @@ static unsigned int rtser_imx_rx_chars(struct rtser_imx_port *p, u64 now)
 static void rtser_imx_tx_chars(struct rtser_imx_port *p)
 {
 	unsigned int n, budget = IMX_FIFO_SIZE - tx_trigger;
-	u64 t0 = rtdm_clock_read(), hold;
+	u64 t0 = rtdm_clock_read();
 
 	for (n = 0; n < budget && p->tx_count; n++) {
 		imx_write(p, UTXD, p->tx_buf[p->tx_head]);
@@ -523,14 +540,11 @@ static void rtser_imx_tx_chars(struct rtser_imx_port *p)
 		p->tx_instant = true;
 	if (p->tx_instant && n) {
 		p->line_free = max(p->line_free, t0) + n * p->char_ns;
-		if (p->tx_count) {
-			hold = max(p->line_free - t0,
-				   (rtdm_clock_read() - t0) * tx_pace);
-			p->tx_held = true;
+		if (p->tx_count &&
+		    rtser_imx_tx_hold(p, max(p->line_free,
+					     t0 + (rtdm_clock_read() - t0) *
+					     tx_pace)))
 			p->stats.tx_held++;
-			rtdm_timer_start(&p->tx_timer, hold, 0,
-					 RTDM_TIMERMODE_RELATIVE);
-		}
 	}
 
 	p->stats.tx += n;
@@ -557,12 +571,10 @@ static void rtser_imx_tx_update(struct rtser_imx_port *p)
 	} else if (p->tx_paused || p->tx_held) {
 		ucr1 &= ~UCR1_TRDYEN;
 	} else if (p->tx_count && p->tx_instant &&
-		   rtdm_clock_read() < p->line_free) {
+		   rtdm_clock_read() < p->line_free &&
+		   rtser_imx_tx_hold(p, p->line_free)) {
 		/* new bytes after a pause, the last ones still on the wire */
 		ucr1 &= ~UCR1_TRDYEN;
-		p->tx_held = true;
-		rtdm_timer_start(&p->tx_timer, p->line_free - rtdm_clock_read(),
-				 0, RTDM_TIMERMODE_RELATIVE);
 	} else if (p->tx_count) {
 		ucr1 |= UCR1_TRDYEN;
 	} else {
@@ -1411,9 +1423,11 @@ static int rtser_imx_regs_show(struct seq_file *m, void *data)
 {
 	struct rtser_imx_port *p = m->private;
 	u32 val[ARRAY_SIZE(rtser_imx_dump)];
-	unsigned int i, rx_count, tx_count;
+	unsigned int i, rx_count, tx_count, ucr1;
+	bool running, paused, held, instant;
 	rtdm_lockctx_t ctx;
 	struct rtser_imx_stats st;
+	s64 line_free;
 
 	rtdm_lock_get_irqsave(&p->lock, ctx);
 	for (i = 0; i < ARRAY_SIZE(rtser_imx_dump); i++)
@@ -1421,11 +1435,20 @@ static int rtser_imx_regs_show(struct seq_file *m, void *data)
 	st = p->stats;
 	rx_count = p->rx_count;
 	tx_count = p->tx_count;
+	ucr1 = p->ucr1;
+	running = p->running;
+	paused = p->tx_paused;
+	held = p->tx_held;
+	instant = p->tx_instant;
+	line_free = (s64)(p->line_free - rtdm_clock_read());
 	rtdm_lock_put_irqrestore(&p->lock, ctx);
 
 	for (i = 0; i < ARRAY_SIZE(rtser_imx_dump); i++)
 		seq_printf(m, "%s 0x%04x\n", rtser_imx_dump[i].name, val[i]);
 	seq_printf(m, "rx_count %u\ntx_count %u\n", rx_count, tx_count);
+	/* the transmitter's state: shadow of UCR1, pauses, pacing */
+	seq_printf(m, "ucr1_shadow 0x%04x\nrunning %d\ntx_paused %d\ntx_held_now %d\ntx_instant %d\nline_free_in_ns %lld\n",
+		   ucr1, running, paused, held, instant, line_free);
 	seq_printf(m, "irqs %lu\nrx %lu\nrx_dropped %lu\ntx %lu\ntx_held %lu\ntx_reconfig %lu\n",
 		   st.irqs, st.rx, st.rx_dropped, st.tx, st.tx_held,
 		   st.tx_reconfig);
