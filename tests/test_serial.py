@@ -396,7 +396,7 @@ def test_cross_link(rtser):
     no pause pending. A pause whose end was computed from two clock
     readings used to miss its timer when the line came free between them
     (a relative expiry below zero, refused), leaving TRDY masked for good:
-    the rest of the frames stayed in the ring (about 1 run in 50 of 200
+    the rest of the frames stayed in the ring (about 1 run in 70 of 200
     frames every 5 ms under TCG)."""
     rc, out = rtser.run("cross-link -n 50 -p 20000 -j", timeout=120)
     tx = debugfs(rtser, "rtser0")
